@@ -1,0 +1,30 @@
+# The two entry points a newcomer needs: `make run` and `make test`.
+# Both create .venv with the system's python3 (3.11+) when it is missing and install the project.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+.PHONY: run test
+
+run: $(VENV)/.installed
+	@$(BIN)/newsdesk run
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "newsdesk needs Python 3.11 or newer")'
+	@$(PYTHON) -m venv $(VENV)
+
+# Stamps tie each install to pyproject.toml, so a changed dependency list reinstalls once.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	@$(PIP) install -e '.[test]'
+	@touch $@ $(VENV)/.installed

@@ -1,0 +1,1 @@
+"""newsdesk: a newsroom bot for Discord; the core package (no Discord imports below `commands`)."""

@@ -1,0 +1,1 @@
+"""discord.py extensions: thin layers from interactions to the command layer and back."""
