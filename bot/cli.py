@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from bot.commands import Desk
 from bot.config import ConfigError, Settings, load_settings
+from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
-from bot.render import to_text
+from bot.render import article_text, to_text
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="run the Discord bot (the offline console when DISCORD_TOKEN is not set)"
     )
     sub.add_parser("console", help="answer slash commands typed in the terminal or piped in")
+    parse = sub.add_parser("parse", help="show what the extractor understands of an article file")
+    parse.add_argument("file", type=Path, help="an article text file")
+    parse.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
 
 
@@ -43,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return run(settings)
+        if args.command == "parse":
+            return parse(args.file, settings, as_json=args.json)
         return asyncio.run(console(Desk(), sys.stdin, sys.stdout))
     except KeyboardInterrupt:
         return EXIT_OK
@@ -58,6 +66,22 @@ def run(settings: Settings) -> int:
     from bot.client import run_bot  # imported here so the console never loads discord.py
 
     return run_bot(settings)
+
+
+def parse(path: Path, settings: Settings, *, as_json: bool) -> int:
+    try:
+        article = extract_bytes(path.read_bytes(), timezone=settings.article_timezone)
+    except OSError as error:
+        print(f"newsdesk: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    except ExtractionError as error:
+        print(f"newsdesk: {path}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if as_json:
+        print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(article_text(article))
+    return EXIT_OK
 
 
 async def console(desk: Desk, stdin: TextIO, stdout: TextIO) -> int:

@@ -1,0 +1,108 @@
+"""The article model: what the extractor understands of one news article, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+SectionKind = Literal[
+    "lead", "details", "quote", "background", "previously", "reminder", "reference", "body"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    caption: str | None
+    credit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of the `Source:` line: `Kremlin-aligned news agency RIA Novosti`."""
+
+    name: str
+    description: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    label: str | None  # as written in the article, e.g. "Details"; None for unlabelled text
+    kind: SectionKind
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str
+    speaker: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A quantity claim: `about 7,000 containers`, claimed by South Korea in March."""
+
+    text: str
+    qualifier: str | None
+    value: float
+    unit: str
+    claimant: str | None
+    when: str | None
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    title: str | None
+    published: datetime | None
+    author: str | None
+    photo: Photo | None
+    lead: str
+    sources: tuple[Source, ...]
+    sections: tuple[Section, ...]
+    quotes: tuple[Quote, ...]
+    figures: tuple[Figure, ...]
+    updated: datetime | None = None
+
+    @property
+    def facts(self) -> tuple[tuple[Section, Fact], ...]:
+        return tuple((section, fact) for section in self.sections for fact in section.facts)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape of `newsdesk parse --json`."""
+        return {
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "updated": self.updated.isoformat() if self.updated else None,
+            "author": self.author,
+            "photo": (
+                {"caption": self.photo.caption, "credit": self.photo.credit} if self.photo else None
+            ),
+            "lead": self.lead,
+            "sources": [
+                {"name": s.name, "description": s.description, "text": s.text} for s in self.sources
+            ],
+            "sections": [
+                {"label": s.label, "kind": s.kind, "facts": [{"text": f.text} for f in s.facts]}
+                for s in self.sections
+            ],
+            "quotes": [{"text": q.text, "speaker": q.speaker} for q in self.quotes],
+            "figures": [
+                {
+                    "text": f.text,
+                    "qualifier": f.qualifier,
+                    "value": int(f.value) if f.value.is_integer() else f.value,
+                    "unit": f.unit,
+                    "claimant": f.claimant,
+                    "when": f.when,
+                    "sentence": f.sentence,
+                }
+                for f in self.figures
+            ],
+        }
