@@ -178,7 +178,8 @@ SPEECH_VERBS = (
     "confirmed|denied|reported|reports|called|described|estimated|estimates|"
     "has information|have information|had information"
 )
-_SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+# The lookahead on first letters lets the engine skip most positions quickly.
+_SPEECH = re.compile(rf"\b(?=[a-z])(?:{SPEECH_VERBS})\b")
 _AFTER_QUOTE = re.compile(
     rf"^\s*[,.!?]?\s*(?:(?P<pronoun>he|she|they)|(?:the\s+)?(?P<name>(?:[A-Z][\w'’()-]*\s+){{0,5}}[A-Z][\w'’()-]*))"
     rf"\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b"
@@ -248,10 +249,15 @@ _CURRENCIES = {
     "₴": "UAH",
     "uah": "UAH",
 }
-_FIGURE = re.compile(
+# A figure is found from its number: what stands before it, then what follows.
+_NUMBER_START = re.compile(r"(?<![\w.,:/-])\d")
+_FIGURE_HEAD = re.compile(
     rf"(?:(?P<qualifier>\b(?:{'|'.join(QUALIFIERS)}))\s+)?"
-    r"(?P<currency>US\$|\$|€|£|₴|\bUAH\s?|\bUSD\s?|\bEUR\s?)?"
-    r"(?<![\w.,:/-])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d:/]|\.\d)"
+    r"(?P<currency>US\$|\$|€|£|₴|\bUAH\s?|\bUSD\s?|\bEUR\s?)?$",
+    re.I,
+)
+_FIGURE_TAIL = re.compile(
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d:/]|\.\d)"
     r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?"
     # The unit is only looked at, not consumed: "120 missiles and almost 1,300 drones" holds two.
     r"(?=(?P<unit>\s*%|\s+per\s?cent\b|\s+[A-Za-z][\w-]*(?:\s+[\w-]+){0,3})?)",
@@ -274,6 +280,7 @@ _WHEN = re.compile(
 )
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»"}
+_QUOTE_MARK = re.compile('["“”„«»]')
 _SENTENCE_END = re.compile(r"[.!?]+[\"”»’)]*\s+(?=[\"“„«(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no gen col lt maj sgt jr sr vs etc e.g i.e u.s u.k jan feb mar apr jun jul "
@@ -326,11 +333,14 @@ def extract_bytes(data: bytes, *, timezone: ZoneInfo = KYIV) -> Article:
     return extract(decode(data), timezone=timezone)
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def extract(text: str, *, timezone: ZoneInfo = KYIV) -> Article:
     """Understand one article. Raises ExtractionError when the text cannot be an article."""
     if not text.strip():
         raise ExtractionError("the text is empty")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > len(text) // 20:
         raise ExtractionError("the text is binary, not an article")
     lines = _article_lines(text)
@@ -477,8 +487,11 @@ def _is_site_name(line: str) -> bool:
     return line.casefold().strip(" .|") in _SITE_NAMES or _ADDRESS.fullmatch(line) is not None
 
 
+_CLOCK = re.compile(r"\d:\d\d")
+
+
 def _date_line(line: str) -> re.Match[str] | None:
-    if len(line) > 160:
+    if len(line) > 160 or _CLOCK.search(line) is None:
         return None
     return _DATE_LINE.match(line) or _US_DATE_LINE.match(line)
 
@@ -516,14 +529,23 @@ def _take_updated_line(lines: list[str], timezone: ZoneInfo) -> tuple[datetime |
     return None, lines
 
 
+_PHOTO_HINT = re.compile(
+    r"photo|collage|screenshot|illustration|infographic|image|REUTERS|AFP|EPA|Getty|Yonhap", re.I
+)
+
+
 def _is_photo_line(line: str) -> bool:
-    return len(line) <= 300 and any(
-        pattern.match(line) for pattern in (_PHOTO, _PHOTO_SOURCE, _AGENCY_PHOTO)
+    return (
+        len(line) <= 300
+        and _PHOTO_HINT.search(line) is not None
+        and any(pattern.match(line) for pattern in (_PHOTO, _PHOTO_SOURCE, _AGENCY_PHOTO))
     )
 
 
 def _photo(line: str) -> Photo | None:
     if len(line) > 300:
+        return None
+    if _PHOTO_HINT.search(line) is None:
         return None
     match = _PHOTO_SOURCE.match(line) or _PHOTO.match(line) or _AGENCY_PHOTO.match(line)
     if match is None or len(match["credit"].split()) > 12:
@@ -709,8 +731,8 @@ def _quote_spans(blocks: list[_Block]) -> Iterator[_Span]:
         if open_mark is not None and text[:1] in _QUOTE_PAIRS:
             position = 1  # a continued quote re-opens each paragraph with a mark
         segment_start = position
-        while position < len(text):
-            char = text[position]
+        for mark in _QUOTE_MARK.finditer(text, position):
+            char, position = mark.group(), mark.start()
             if open_mark is None and char in _QUOTE_PAIRS:
                 open_mark, first_block, start = char, index, position
                 segment_start, buffer = position + 1, []
@@ -718,7 +740,6 @@ def _quote_spans(blocks: list[_Block]) -> Iterator[_Span]:
                 buffer.append(text[segment_start:position])
                 yield _Span(" ".join(buffer).strip(), index, start, position + 1, first_block)
                 open_mark = None
-            position += 1
         if open_mark is not None:
             buffer.append(text[segment_start:])
             if index + 1 < len(blocks) and blocks[index + 1].section is not block.section:
@@ -892,30 +913,31 @@ def _find_figures(
 ) -> list[Figure]:
     figures: list[Figure] = []
     for index, block in enumerate(blocks):
-        for match in _FIGURE.finditer(block.text):
-            figure = _figure(match, block, index, sources, quoted, focus)
+        for number in _NUMBER_START.finditer(block.text):
+            figure = _figure(block, index, number.start(), sources, quoted, focus)
             if figure is not None:
                 figures.append(figure)
     return figures
 
 
 def _figure(
-    match: re.Match[str],
     block: _Block,
     index: int,
+    at: int,
     sources: list[Source],
     quoted: list[tuple[_Span, Quote]],
     focus: _Focus,
 ) -> Figure | None:
-    number, scale_word = match["number"], (match["scale"] or "").lower()
-    currency = _CURRENCIES.get((match["currency"] or "").strip().lower())
-    unit_words, unit_length = _unit_words(match["unit"] or "")
-    if (
-        re.fullmatch(r"(?:19|20)\d\d", number)
-        and not match["qualifier"]
-        and not scale_word
-        and not currency
-    ):
+    text = block.text
+    tail = _FIGURE_TAIL.match(text, at)
+    head = _FIGURE_HEAD.search(text, max(0, at - 24), at)
+    if tail is None or head is None:
+        return None
+    number, scale_word = tail["number"], (tail["scale"] or "").lower()
+    qualifier, currency_mark = head["qualifier"], head["currency"]
+    currency = _CURRENCIES.get((currency_mark or "").strip().lower())
+    unit_words, unit_length = _unit_words(tail["unit"] or "")
+    if re.fullmatch(r"(?:19|20)\d\d", number) and not (qualifier or scale_word or currency):
         return None  # a year
     if unit_words and unit_words[0].lower() in _MONTHS:
         return None  # a date: "19 June"
@@ -923,16 +945,18 @@ def _figure(
     if not unit:
         return None
     value = float(number.replace(",", "")) * _SCALES.get(scale_word, 1)
-    start = match.start(next(g for g in ("qualifier", "currency", "number") if match[g]))
+    start = (
+        head.start("qualifier") if qualifier else head.start("currency") if currency_mark else at
+    )
     if unit_words and not currency:
-        end = match.start("unit") + unit_length
+        end = tail.start("unit") + unit_length
     else:
-        end = match.end("scale") if match["scale"] else match.end("number")
-    sentence = _sentence_at(block.text, start)
+        end = tail.end("scale") if tail["scale"] else tail.end("number")
+    sentence = _sentence_at(text, start)
     when = _WHEN.search(sentence)
     return Figure(
-        text=block.text[start:end],
-        qualifier=match["qualifier"].lower() if match["qualifier"] else None,
+        text=text[start:end],
+        qualifier=qualifier.lower() if qualifier else None,
         value=value,
         unit=unit,
         claimant=_claimant(block, index, start, sources, quoted, focus),
