@@ -1,4 +1,4 @@
-"""The `newsdesk` command line: run the bot, or use the same commands offline in a console."""
+"""The `newsdesk` command line: run the bot, or use the same commands offline."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from bot.commands import Desk
+from bot.commands import Desk, FactsAnswer, NothingFound
 from bot.config import ConfigError, Settings, load_settings
 from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
-from bot.render import article_text, to_text
+from bot.render import article_text, to_json, to_text
+from bot.store import LoadReport, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +31,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsdesk", description="A newsroom bot for Discord, and its offline console."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def with_store(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        command.add_argument("--db", type=Path, help="SQLite file (default: NEWSDESK_DB)")
+        command.add_argument("--seeds", type=Path, help="article folder (default: NEWSDESK_SEEDS)")
+        return command
+
     sub.add_parser(
         "run", help="run the Discord bot (the offline console when DISCORD_TOKEN is not set)"
     )
-    sub.add_parser("console", help="answer slash commands typed in the terminal or piped in")
+    with_store(sub.add_parser("console", help="answer slash commands typed or piped in"))
     parse = sub.add_parser("parse", help="show what the extractor understands of an article file")
     parse.add_argument("file", type=Path, help="an article text file")
     parse.add_argument("--json", action="store_true", help="print JSON instead of text")
+    with_store(sub.add_parser("ingest", help="load the article folder into the store"))
+    ask = with_store(sub.add_parser("ask", help="answer one command, e.g. '/facts shipments'"))
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("line", metavar="COMMAND", help="the command, or - to read one per line")
+    evaluate = with_store(sub.add_parser("eval", help="score /facts against a query file"))
+    evaluate.add_argument("file", type=Path, help="a .jsonl file of queries and expectations")
     return parser
 
 
@@ -45,15 +60,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_USAGE
-    setup_logging(settings.log_level)
+    # In the terminal, progress logs would bury the answers; the bot itself logs at LOG_LEVEL.
+    quiet = args.command != "run" or not settings.has_token
+    setup_logging("WARNING" if quiet and settings.log_level == "INFO" else settings.log_level)
+    db = getattr(args, "db", None) or settings.db_path
+    seeds = getattr(args, "seeds", None) or settings.seeds_dir
     try:
-        if args.command == "run":
-            return run(settings)
-        if args.command == "parse":
-            return parse(args.file, settings, as_json=args.json)
-        return asyncio.run(console(Desk(), sys.stdin, sys.stdout))
+        match args.command:
+            case "run":
+                return run(settings)
+            case "parse":
+                return parse(args.file, settings, as_json=args.json)
+            case "console":
+                return asyncio.run(console_main(settings, db, seeds))
+            case "ingest":
+                return asyncio.run(ingest(settings, db, seeds))
+            case "ask":
+                return asyncio.run(ask(settings, db, seeds, args.line, as_json=args.json))
+            case "eval":
+                return asyncio.run(evaluate(settings, db, seeds, args.file))
     except KeyboardInterrupt:
         return EXIT_OK
+    except (StoreError, FileNotFoundError) as error:
+        print(f"newsdesk: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_USAGE
 
 
 def run(settings: Settings) -> int:
@@ -62,7 +93,7 @@ def run(settings: Settings) -> int:
             "newsdesk: DISCORD_TOKEN is not set, so starting the offline console (type /help).",
             file=sys.stderr,
         )
-        return asyncio.run(console(Desk(), sys.stdin, sys.stdout))
+        return asyncio.run(console_main(settings, settings.db_path, settings.seeds_dir))
     from bot.client import run_bot  # imported here so the console never loads discord.py
 
     return run_bot(settings)
@@ -82,6 +113,28 @@ def parse(path: Path, settings: Settings, *, as_json: bool) -> int:
     else:
         print(article_text(article))
     return EXIT_OK
+
+
+@asynccontextmanager
+async def open_desk(
+    settings: Settings, db: Path, seeds: Path, *, sync: bool
+) -> AsyncIterator[Desk]:
+    """The store, loaded from the seeds when it is empty (or always, with `sync`)."""
+    store = await Store.open(db)
+    try:
+        if sync or not store.snapshot.articles:
+            try:
+                await store.load_folder(seeds, timezone=settings.article_timezone)
+            except FileNotFoundError as error:
+                log.warning("%s; answering from the articles already stored", error)
+        yield Desk(store)
+    finally:
+        await store.close()
+
+
+async def console_main(settings: Settings, db: Path, seeds: Path) -> int:
+    async with open_desk(settings, db, seeds, sync=True) as desk:
+        return await console(desk, sys.stdin, sys.stdout)
 
 
 async def console(desk: Desk, stdin: TextIO, stdout: TextIO) -> int:
@@ -105,3 +158,73 @@ async def console(desk: Desk, stdin: TextIO, stdout: TextIO) -> int:
         answer = await desk.answer_line(line)
         stdout.write(to_text(answer) + "\n")
         stdout.flush()
+
+
+def report_text(report: LoadReport) -> str:
+    lines = [f"{report.folder}: {report.summary()} ({report.seconds:.2f} s)"]
+    for file in report.files:
+        if file.outcome == "unchanged":
+            continue
+        reason = f": {file.reason}" if file.reason else ""
+        lines.append(f"  {file.outcome:<9} {file.file_name}{reason}")
+    return "\n".join(lines)
+
+
+async def ingest(settings: Settings, db: Path, seeds: Path) -> int:
+    store = await Store.open(db)
+    try:
+        report = await store.load_folder(seeds, timezone=settings.article_timezone)
+    finally:
+        await store.close()
+    print(report_text(report))
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+async def ask(settings: Settings, db: Path, seeds: Path, line: str, *, as_json: bool) -> int:
+    async with open_desk(settings, db, seeds, sync=False) as desk:
+        lines = sys.stdin if line == "-" else [line]
+        for command in lines:
+            if not command.strip():
+                continue
+            started = time.perf_counter()
+            answer = await desk.answer_line(command)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if as_json:
+                body: dict[str, Any] = {"command": command.strip(), **to_json(answer)}
+                body["elapsed_ms"] = round(elapsed_ms, 3)
+                print(json.dumps(body, ensure_ascii=False), flush=True)
+            else:
+                print(to_text(answer), flush=True)
+    return EXIT_OK
+
+
+def _fold(text: str) -> str:
+    table = {ord(a): b for a, b in zip("“”„’–—", '"""\'--', strict=True)}
+    return " ".join(text.translate(table).casefold().split())
+
+
+async def evaluate(settings: Settings, db: Path, seeds: Path, path: Path) -> int:
+    """Score /facts on a query file: each line a query and what its top k must hold."""
+    text = await asyncio.to_thread(path.read_text, "utf-8")
+    cases = [json.loads(line) for line in text.splitlines() if line.strip()]
+    misses = 0
+    async with open_desk(settings, db, seeds, sync=True) as desk:
+        for case in cases:
+            answer = await desk.facts(case["query"])
+            texts = [hit.text for hit in answer.hits] if isinstance(answer, FactsAnswer) else []
+            if case.get("expect_none"):
+                ok = isinstance(answer, NothingFound)
+                wanted = "nothing"
+            else:
+                top = [_fold(t) for t in texts[: case.get("k", 3)]]
+                ok = any(_fold(w) in t for w in case["expect_any"] for t in top)
+                wanted = " or ".join(repr(w) for w in case["expect_any"])
+                wanted += f" in the top {case.get('k', 3)}"
+            if not ok:
+                misses += 1
+                print(f"MISS {case['query']!r}: wanted {wanted}")
+                for number, text in enumerate(texts[:5], 1):
+                    print(f"     {number}. {text[:120]}")
+    passed = len(cases) - misses
+    print(f"{passed} passed, {misses} failed")
+    return EXIT_OK if misses == 0 else EXIT_FAILED

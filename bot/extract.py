@@ -76,6 +76,7 @@ _PHRASES = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_PHRASES))
 _DROP_LINE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_LINES))
 _END_LINE = [re.compile(p) for p in ARTICLE_END_LINES]
 _SITE_NAMES = {name.casefold() for name in SITE_NAMES}
+_ARTICLE_URL = re.compile(r"https?://[\w.-]+\.\w+/\S+")
 _ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?", re.I)
 
 # --- Section labels, as data ----------------------------------------------------------------------
@@ -260,7 +261,7 @@ _FIGURE_TAIL = re.compile(
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d:/]|\.\d)"
     r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?"
     # The unit is only looked at, not consumed: "120 missiles and almost 1,300 drones" holds two.
-    r"(?=(?P<unit>\s*%|\s+per\s?cent\b|\s+[A-Za-z][\w-]*(?:\s+[\w-]+){0,3})?)",
+    r"(?=(?P<unit>\s*%|\s+per\s?cent\b|\s+[A-Za-z][\w-]*(?:\s+[\w-]+){0,4})?)",
     re.I,
 )
 _UNIT_STOP = frozenset(
@@ -310,6 +311,7 @@ class _Header:
     published: datetime | None
     author: str | None
     photo: Photo | None
+    url: str | None
 
 
 # --- Entry points ---------------------------------------------------------------------------------
@@ -365,6 +367,7 @@ def extract(text: str, *, timezone: ZoneInfo = KYIV) -> Article:
         quotes=tuple(quote for _, quote in quoted),
         figures=tuple(figures),
         updated=updated,
+        url=header.url,
     )
 
 
@@ -448,6 +451,7 @@ def _read_header(lines: list[str], timezone: ZoneInfo) -> _Header:
     published: datetime | None = None
     author: str | None = None
     photo: Photo | None = None
+    url: str | None = None
     candidates: list[str] = []
     above_date: list[str] = []
     for line in lines:
@@ -465,10 +469,13 @@ def _read_header(lines: list[str], timezone: ZoneInfo) -> _Header:
         if photo is None and (found := _photo(line)):
             photo = found
             continue
+        if url is None and _ARTICLE_URL.fullmatch(line):
+            url = line
+            continue
         if _is_site_name(line) or len(line.split()) < 3:
             continue
         candidates.append(line)
-    return _Header(_choose_title(candidates, above_date), published, author, photo)
+    return _Header(_choose_title(candidates, above_date), published, author, photo, url)
 
 
 def _choose_title(candidates: list[str], above_date: list[str]) -> str | None:
@@ -761,7 +768,8 @@ def _find_quotes(
         if not (in_quote_section or attributed or span.block != span.first_block or words >= 8):
             continue
         speaker = _speaker(span, blocks, sources, focus)
-        quotes.append((span, Quote(span.text, speaker)))
+        # "..., it counts what Ukraine needs,” he said": the comma belongs to the sentence.
+        quotes.append((span, Quote(span.text.rstrip(" ,"), speaker)))
     return quotes
 
 
@@ -784,7 +792,7 @@ def _speaker(span: _Span, blocks: list[_Block], sources: list[Source], focus: _F
     if who:
         return focus.expand(who)
     if block.section.kind == "quote" and sources:
-        return _quoted_source(sources)
+        return focus.expand(_quoted_source(sources))
     return focus.person_before(span.first_block, span.start)
 
 

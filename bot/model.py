@@ -69,6 +69,7 @@ class Article:
     quotes: tuple[Quote, ...]
     figures: tuple[Figure, ...]
     updated: datetime | None = None
+    url: str | None = None  # the page's address, when the copy carries it
 
     @property
     def facts(self) -> tuple[tuple[Section, Fact], ...]:
@@ -80,6 +81,7 @@ class Article:
             "title": self.title,
             "published": self.published.isoformat() if self.published else None,
             "updated": self.updated.isoformat() if self.updated else None,
+            "url": self.url,
             "author": self.author,
             "photo": (
                 {"caption": self.photo.caption, "credit": self.photo.credit} if self.photo else None

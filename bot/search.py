@@ -1,0 +1,359 @@
+"""Fact search: analysis, a newsroom lexicon, an impact-ordered inverted index and ranking."""
+
+from __future__ import annotations
+
+import math
+import re
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from rapidfuzz import fuzz, process
+
+# --- Analysis -----------------------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    """a an the and or but of to in on at by for from with as is are was were be been being have
+    has had do does did it its this that these those there their they them he she his her him we
+    our you your i me my not no so than then also about into over under after before since which
+    who whom what when where why how all any some such can could would should will shall may might
+    must very more most other only own same just up out off again further once both each few
+    per among between during while against through until""".split()
+)
+_FOLD = {ord(a): b for a, b in zip("“”„«»’‘–—", '"""""\'\'--', strict=True)}
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def fold(text: str) -> str:
+    """Case, quote marks and dashes folded; hyphens split words ("Kim Jong-un" = "Kim Jong Un")."""
+    return text.translate(_FOLD).casefold().replace("-", " ")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals, -ing, -ed; enough to join "shipments" and "shipment"."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            root = word[: -len(suffix)]
+            if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "lsz":
+                root = root[:-1]  # shipped -> ship
+            return root
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Folded surface words, stopwords included: what people type and what phrases are made of."""
+    return _WORD.findall(fold(text))
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of a text, in order: folded, stemmed, without stopwords."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+# --- The newsroom lexicon, as data ---------------------------------------------------------------
+# Words in a group stand for each other in queries. Irregular forms are listed, since the stemmer
+# does not know that "sent" is "send".
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    (
+        "shipment",
+        "ship",
+        "shipped",
+        "send",
+        "sent",
+        "deliver",
+        "delivered",
+        "delivery",
+        "supply",
+        "supplied",
+        "transfer",
+        "transferred",
+        "container",
+    ),
+    ("pact", "treaty", "agreement", "accord", "deal"),
+    ("arms", "weapon", "munition", "ammunition", "ammo", "shell"),
+    ("attack", "strike", "assault", "shelling", "bombardment"),
+    ("drone", "uav", "shahed"),
+    ("killed", "dead", "death", "casualty", "victim"),
+    ("aid", "assistance", "help", "support", "package"),
+    ("talks", "negotiation", "meeting", "summit"),
+    ("sanction", "restriction", "embargo"),
+    ("army", "military", "troops", "soldier", "forces"),
+)
+# Names that mean the same place or party: a query for one finds the others.
+ALIASES: tuple[tuple[str, ...], ...] = (
+    ("north korea", "dprk", "pyongyang", "north korean"),
+    ("russia", "kremlin", "moscow", "russian federation"),
+    ("ukraine", "kyiv"),
+    ("united states", "us", "usa", "washington", "america"),
+    ("south korea", "seoul", "republic of korea"),
+    ("kim jong un", "kim jong-un"),
+    ("zelenskyy", "zelensky", "zelenskiy"),
+)
+SYNONYM_WEIGHT = 0.6
+ALIAS_WEIGHT = 0.9
+TYPO_WEIGHT = 0.8
+
+
+def _term_groups() -> dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]]:
+    """Each lexicon phrase (as index terms) -> the phrases it also stands for, with a weight."""
+    related: dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]] = defaultdict(list)
+    for groups, weight in ((SYNONYMS, SYNONYM_WEIGHT), (ALIASES, ALIAS_WEIGHT)):
+        for group in groups:
+            phrases = list(dict.fromkeys(tuple(analyze(p)) or (p,) for p in group))
+            for phrase in phrases:
+                related[phrase] += [(other, weight) for other in phrases if other != phrase]
+    return dict(related)
+
+
+LEXICON = _term_groups()
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    term: str
+    weight: float
+    concept: int  # which word of the query it stands for
+    why: str  # "", "synonym of shipments", "did you mean ammunition"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    concepts: tuple[str, ...]  # the query's own terms, in order
+    terms: tuple[QueryTerm, ...]
+
+    @property
+    def understood(self) -> bool:
+        return bool(self.terms)
+
+
+# --- The index ----------------------------------------------------------------------------------
+
+K1, B = 1.2, 0.75
+POSTINGS_KEPT = 2000  # per term, the facts where it weighs most; enough for the top of any query
+CANDIDATES_PER_TERM = 300
+
+
+@dataclass(slots=True)
+class SearchIndex:
+    """An inverted index from terms to facts, each posting list ordered by BM25 impact.
+
+    Lists are cut at POSTINGS_KEPT, so a query touches a few hundred facts whatever the size of
+    the store. The whole index is rebuilt from the stored terms when the articles change.
+    """
+
+    postings: dict[str, array[int]] = field(default_factory=dict)
+    df: dict[str, int] = field(default_factory=dict)
+    surface: dict[str, str] = field(default_factory=dict)  # term -> the word readers wrote
+    fact_count: int = 0
+    average_length: float = 1.0
+    vocabulary_by_length: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, facts: Iterable[tuple[int, str]], surface: dict[str, str]) -> SearchIndex:
+        """`facts` are (fact id, space-separated index terms)."""
+        by_term: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        lengths: list[tuple[int, Counter[str], int]] = []
+        total = 0
+        for fact_id, terms in facts:
+            tokens = terms.split()
+            lengths.append((fact_id, Counter(tokens), len(tokens)))
+            total += len(tokens)
+        average = total / len(lengths) if lengths else 1.0
+        for fact_id, counts, length in lengths:
+            norm = K1 * (1 - B + B * length / average)
+            for term, tf in counts.items():
+                by_term[term].append((tf * (K1 + 1) / (tf + norm), fact_id))
+        index = cls(fact_count=len(lengths), average_length=average, surface=surface)
+        for term, scored in by_term.items():
+            index.df[term] = len(scored)
+            scored.sort(key=lambda pair: -pair[0])
+            index.postings[term] = array("q", (fact_id for _, fact_id in scored[:POSTINGS_KEPT]))
+        index._index_vocabulary()
+        return index
+
+    @classmethod
+    def from_rows(
+        cls, rows: Iterable[tuple[str, int, bytes, str]], fact_count: int, average_length: float
+    ) -> SearchIndex:
+        index = cls(fact_count=fact_count, average_length=average_length)
+        for term, df, blob, surface in rows:
+            postings: array[int] = array("q")
+            postings.frombytes(blob)
+            index.postings[term] = postings
+            index.df[term] = df
+            index.surface[term] = surface
+        index._index_vocabulary()
+        return index
+
+    def rows(self) -> Iterator[tuple[str, int, bytes, str]]:
+        for term, postings in self.postings.items():
+            yield term, self.df[term], postings.tobytes(), self.surface.get(term, term)
+
+    def _index_vocabulary(self) -> None:
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self.df:
+            by_length[len(term)].append(term)
+        self.vocabulary_by_length = dict(by_length)
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.fact_count - df + 0.5) / (df + 0.5))
+
+    # --- query understanding -----------------------------------------------------------------
+
+    def parse(self, text: str) -> Query:
+        concepts = analyze(text)
+        if not concepts:  # a query of stopwords only ("who is") still means its words
+            concepts = [stem(w) for w in words(text)]
+        terms: list[QueryTerm] = []
+        for position, concept in enumerate(concepts):
+            known = concept in self.df
+            if known:
+                terms.append(QueryTerm(concept, 1.0, position, ""))
+            else:
+                for typo in self.correct(concept):
+                    shown = self.surface.get(typo, typo)
+                    terms.append(QueryTerm(typo, TYPO_WEIGHT, position, f"did you mean {shown}"))
+            for phrase, weight in LEXICON.get((concept,), ()):
+                for term in phrase:
+                    if term in self.df:
+                        why = f"{'synonym' if weight == SYNONYM_WEIGHT else 'alias'} of {concept}"
+                        terms.append(QueryTerm(term, weight, position, why))
+        for start in range(len(concepts) - 1):  # two-word aliases: "north korea" ~ DPRK
+            pair = tuple(concepts[start : start + 2])
+            for phrase, weight in LEXICON.get(pair, ()):
+                for term in phrase:
+                    if term in self.df:
+                        terms.append(QueryTerm(term, weight, start, f"alias of {' '.join(pair)}"))
+        best: dict[tuple[str, int], QueryTerm] = {}
+        for candidate in terms:
+            key = (candidate.term, candidate.concept)
+            if key not in best or best[key].weight < candidate.weight:
+                best[key] = candidate
+        return Query(text, tuple(concepts), tuple(best.values()))
+
+    def correct(self, term: str) -> list[str]:
+        """Known terms a typo could stand for: at most two, closer for short words."""
+        if len(term) < 4 or term.isdigit():
+            return []
+        cutoff = 80 if len(term) <= 6 else 85 if len(term) <= 9 else 88
+        choices = [
+            candidate
+            for length in range(len(term) - 2, len(term) + 3)
+            for candidate in self.vocabulary_by_length.get(length, ())
+        ]
+        found = process.extract(
+            term, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=2
+        )
+        return [choice for choice, _score, _index in found]
+
+    def candidates(self, query: Query) -> set[int]:
+        found: set[int] = set()
+        for term in query.terms:
+            postings = self.postings.get(term.term)
+            if postings is not None:
+                found.update(postings[:CANDIDATES_PER_TERM])
+        return found
+
+    def suggestions(self, text: str, limit: int = 3) -> list[str]:
+        """Words from the index that look like the query's words, for "did you mean"."""
+        found: list[tuple[float, int, str]] = []
+        for word in {w for w in words(text) if len(w) >= 4 and w not in STOPWORDS}:
+            term = stem(word)
+            choices = [
+                candidate
+                for length in range(len(term) - 3, len(term) + 4)
+                for candidate in self.vocabulary_by_length.get(length, ())
+            ]
+            for choice, score, _ in process.extract(
+                term, choices, scorer=fuzz.ratio, processor=None, score_cutoff=60, limit=limit
+            ):
+                found.append((score, self.df.get(choice, 0), self.surface.get(choice, choice)))
+        found.sort(key=lambda hit: (-hit[0], -hit[1]))
+        return list(dict.fromkeys(surface for _, _, surface in found))[:limit]
+
+
+# --- Ranking ------------------------------------------------------------------------------------
+
+MIN_COVERAGE = 0.5  # share of the query's weight a fact must match to count as an answer
+RELATIVE_FLOOR = 0.35  # results far below the best one are noise
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    fact_id: int
+    score: float
+    coverage: float
+
+
+def rank(index: SearchIndex, query: Query, texts: dict[int, str], limit: int) -> list[Scored]:
+    """Score candidate facts (id -> text) against the query; best first, weak ones dropped."""
+    concept_weight = [
+        index.idf(c) if c in index.df else _unknown_idf(index) for c in query.concepts
+    ]
+    total_weight = sum(concept_weight) or 1.0
+    query_words = " ".join(words(query.text))
+    scored: list[Scored] = []
+    for fact_id, text in texts.items():
+        tokens = analyze(text)
+        counts = Counter(tokens)
+        norm = K1 * (1 - B + B * len(tokens) / index.average_length)
+        contributions: dict[int, list[float]] = defaultdict(list)
+        for term in query.terms:
+            tf = counts.get(term.term, 0)
+            if tf:
+                contributions[term.concept].append(
+                    term.weight * index.idf(term.term) * tf * (K1 + 1) / (tf + norm)
+                )
+        if not contributions:
+            continue
+        # The best match of a query word counts whole, its other synonyms half: a fact with the
+        # word itself beats one that only has two of its synonyms.
+        per_concept = {
+            concept: max(values) + 0.5 * (sum(values) - max(values))
+            for concept, values in contributions.items()
+        }
+        coverage = sum(concept_weight[c] for c in per_concept) / total_weight
+        if coverage < MIN_COVERAGE:
+            continue
+        score = sum(per_concept.values()) * coverage
+        score += _phrase_bonus(query.concepts, tokens) * score
+        score += 0.5 * fuzz.partial_ratio(query_words, fold(text), processor=None) / 100
+        scored.append(Scored(fact_id, score, coverage))
+    scored.sort(key=lambda s: (-s.score, s.fact_id))
+    if scored:
+        floor = scored[0].score * RELATIVE_FLOOR
+        scored = [s for s in scored if s.score >= floor]
+    return scored[:limit]
+
+
+def _unknown_idf(index: SearchIndex) -> float:
+    """A word the index has never seen weighs like the rarest word: it cannot be ignored."""
+    return math.log(1 + (index.fact_count + 0.5) / 0.5)
+
+
+def _phrase_bonus(concepts: tuple[str, ...], tokens: list[str]) -> float:
+    """Query words next to each other in the fact: "artillery shells" beats the two apart."""
+    if len(concepts) < 2:
+        return 0.0
+    pairs = set(pairwise(tokens))
+    near = sum(1 for pair in pairwise(concepts) if pair in pairs)
+    return 0.5 * near / (len(concepts) - 1)

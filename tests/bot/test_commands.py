@@ -1,0 +1,212 @@
+"""The command layer: parsing typed commands and each command's answer."""
+
+import pytest
+
+from bot.commands import (
+    ArticlesAnswer,
+    Desk,
+    FactsAnswer,
+    FiguresAnswer,
+    HelpAnswer,
+    Invocation,
+    NothingFound,
+    QuotesAnswer,
+    SourcesAnswer,
+    SummaryAnswer,
+    UserError,
+    parse_invocation,
+)
+from bot.store import Store
+
+SEED_TITLE = "Putin and Kim Jong Un sign agreement foreseeing assistance in case of aggression"
+
+
+@pytest.fixture
+def desk(store: Store) -> Desk:
+    return Desk(store)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("/facts shipments", Invocation("facts", {"topic": "shipments"})),
+        (
+            "/facts North Korea article:Putin and Kim",
+            Invocation("facts", {"topic": "North Korea", "article": "Putin and Kim"}),
+        ),
+        ("/facts topic:shells article:3", Invocation("facts", {"topic": "shells", "article": "3"})),
+        ("/FIGURES", Invocation("figures", {})),
+        ("/quote Putin", Invocation("quote", {"speaker": "Putin"})),
+    ],
+)
+def test_typed_commands_are_parsed_like_discord_options(line: str, expected: Invocation) -> None:
+    assert parse_invocation(line) == expected
+
+
+def test_unknown_command_suggests_the_closest() -> None:
+    error = parse_invocation("/fcts shipments")
+
+    assert isinstance(error, UserError)
+    assert error.suggestions == ("/facts",)
+
+
+def test_missing_required_option_is_explained() -> None:
+    error = parse_invocation("/facts")
+
+    assert isinstance(error, UserError)
+    assert "needs topic" in error.message
+
+
+async def test_facts_cite_article_section_and_source(desk: Desk) -> None:
+    answer = await desk.answer_line("/facts shipments")
+
+    assert isinstance(answer, FactsAnswer)
+    top = answer.hits[:3]
+    assert all("containers" in hit.text for hit in top)
+    assert {hit.section for hit in top} == {"Background"}
+    assert {hit.article.title for hit in top} == {SEED_TITLE}
+    assert top[0].cited == "Interfax Russia, RIA Novosti"
+    assert answer.understood_as == ("shipment: also sent, delivered, supplying, containers",)
+
+
+async def test_facts_highlight_the_words_that_matched(desk: Desk) -> None:
+    answer = await desk.facts("artillery shells")
+
+    assert isinstance(answer, FactsAnswer)
+    assert {"artillery", "shells"} <= set(answer.hits[0].matched)
+
+
+async def test_quoted_fact_cites_its_speaker(desk: Desk) -> None:
+    answer = await desk.facts("gross violation")
+
+    assert isinstance(answer, FactsAnswer)
+    assert answer.hits[0].cited == "Vladimir Putin"
+
+
+async def test_facts_in_one_article_only(desk: Desk) -> None:
+    answer = await desk.facts("missiles", "Budanov")
+
+    assert isinstance(answer, FactsAnswer)
+    assert answer.article is not None
+    assert {hit.article.id for hit in answer.hits} == {answer.article.id}
+
+
+async def test_typo_is_answered_and_the_reading_shown(desk: Desk) -> None:
+    answer = await desk.facts("artilery")
+
+    assert isinstance(answer, FactsAnswer)
+    assert "artillery" in answer.hits[0].text
+    assert answer.understood_as == ("artilery: also artillery",)
+
+
+async def test_weather_forecast_finds_nothing_and_suggests_at_most_three(desk: Desk) -> None:
+    answer = await desk.facts("weather forecast")
+
+    assert isinstance(answer, NothingFound)
+    assert len(answer.suggestions) <= 3
+
+
+async def test_source_lists_sources_descriptions_and_speakers(desk: Desk) -> None:
+    answer = await desk.source("Putin and Kim")
+
+    assert isinstance(answer, SourcesAnswer)
+    assert [(s.name, s.description) for s in answer.sources] == [
+        ("Interfax Russia", None),
+        ("RIA Novosti", "Kremlin-aligned news agency"),
+    ]
+    assert dict(answer.quoted) == {"Vladimir Putin": 3, "Kim Jong Un": 1}
+    assert answer.photo_credit == "RIA Novosti"
+
+
+async def test_article_is_the_newest_when_not_given(desk: Desk) -> None:
+    answer = await desk.source(None)
+
+    assert isinstance(answer, SourcesAnswer)
+    assert answer.article.title.startswith("Zelenskyy says Ukraine needs")
+
+
+async def test_article_by_id(desk: Desk, store: Store) -> None:
+    seed = next(a for a in store.snapshot.articles if a.title == SEED_TITLE)
+
+    answer = await desk.summary(str(seed.id))
+
+    assert isinstance(answer, SummaryAnswer)
+    assert answer.article.id == seed.id
+
+
+async def test_unknown_article_is_a_helpful_error(desk: Desk) -> None:
+    by_title = await desk.summary("weather report")
+    by_id = await desk.summary("#999")
+
+    assert isinstance(by_title, UserError)
+    assert "No article matches" in by_title.message
+    assert isinstance(by_id, UserError)
+    assert "no article #999" in by_id.message
+
+
+async def test_summary_has_headline_date_lead_and_three_key_facts(desk: Desk) -> None:
+    answer = await desk.summary("Putin and Kim")
+
+    assert isinstance(answer, SummaryAnswer)
+    assert answer.article.title == SEED_TITLE
+    assert answer.article.published is not None
+    assert answer.lead.startswith("Russian leader Vladimir Putin and North Korean leader")
+    assert len(answer.key_facts) == 3
+    assert answer.lead not in [fact.text for fact in answer.key_facts]
+
+
+async def test_quote_by_speaker_fuzzy(desk: Desk) -> None:
+    answer = await desk.quote("putin")
+
+    assert isinstance(answer, QuotesAnswer)
+    assert answer.speaker == "Vladimir Putin"
+    assert len(answer.quotes) == 3
+
+
+async def test_quote_by_unknown_speaker_suggests(desk: Desk) -> None:
+    answer = await desk.quote("Obama")
+
+    assert isinstance(answer, UserError)
+
+
+async def test_figures_on_the_same_unit_stand_side_by_side(desk: Desk) -> None:
+    answer = await desk.figures("containers", None)
+
+    assert isinstance(answer, FiguresAnswer)
+    containers = next(group for group in answer.groups if group.unit == "container")
+    assert [(f.text, f.claimant, f.when) for f in containers.figures] == [
+        ("about 7,000 containers", "South Korea", "in March"),
+        ("over 1,000 containers", "United States", None),
+        ("at least 10,000 containers", "Shin Won-sik", "in mid-June"),
+    ]
+
+
+async def test_figures_of_the_newest_article_without_topic(desk: Desk) -> None:
+    answer = await desk.figures(None, None)
+
+    assert isinstance(answer, FiguresAnswer)
+    assert answer.article is not None
+    assert answer.article.title.startswith("Zelenskyy")
+
+
+async def test_articles_newest_first(desk: Desk) -> None:
+    answer = await desk.answer_line("/articles")
+
+    assert isinstance(answer, ArticlesAnswer)
+    dates = [item.article.published for item in answer.articles]
+    assert dates == sorted((d for d in dates if d), reverse=True)
+
+
+async def test_help_lists_every_command(desk: Desk) -> None:
+    answer = await desk.answer_line("/help")
+
+    assert isinstance(answer, HelpAnswer)
+    assert [spec.name for spec in answer.commands] == [
+        "facts",
+        "source",
+        "summary",
+        "quote",
+        "figures",
+        "articles",
+        "help",
+    ]

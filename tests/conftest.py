@@ -1,0 +1,32 @@
+"""Shared fixtures: article folders and loaded stores, built in temporary directories."""
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "seeds" / "000_cc92a137cd6d6a98.txt"
+ARTICLES = REPO / "tests" / "data" / "articles"
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A seeds folder holding the Ukrainska Pravda seed and two more articles."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    for name in ("02_zelenskyy_patriot_crlf.txt", "04_budanov_missiles.txt"):
+        shutil.copy(ARTICLES / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+async def store(tmp_path: Path, seeds: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "newsdesk.sqlite3")
+    await opened.load_folder(seeds)
+    yield opened
+    await opened.close()
