@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
@@ -318,10 +321,11 @@ class Desk:
                 return found
             scope = found
         query = snapshot.index.parse(topic)
-        rows = await self._candidate_facts(snapshot, query, scope)
+        rows = await self._candidate_facts(snapshot, query, scope, limit)
         if rows is None:  # the articles changed under us: answer from the new state
             return await self.facts(topic, article, limit=limit)
-        ranked = rank(snapshot.index, query, {i: r.text for i, r in rows.items()}, limit)
+        facts = {i: (r.text, r.terms) for i, r in rows.items()}
+        ranked = rank(snapshot.index, query, facts, limit)
         if not ranked:
             return NothingFound(
                 topic,
@@ -337,13 +341,13 @@ class Desk:
         )
 
     async def _candidate_facts(
-        self, snapshot: Snapshot, query: Query, scope: ArticleRow | None
+        self, snapshot: Snapshot, query: Query, scope: ArticleRow | None, limit: int
     ) -> dict[int, FactRow] | None:
         assert self.store is not None
         if scope is not None:
             rows = {r.id: r for r in await self.store.article_facts(scope.id)}
             return rows
-        ids = snapshot.index.candidates(query)
+        ids = snapshot.index.shortlist(query, max(60, limit * 3))
         rows = await self.store.facts(ids)
         if len(rows) < len(ids) and self.store.snapshot is not snapshot:
             return None
@@ -491,6 +495,25 @@ class Desk:
             ArticleRef.of(scope) if scope else None,
         )
 
+    # --- autocomplete -----------------------------------------------------------------------
+
+    def complete(self, option: str, text: str) -> list[Choice]:
+        """Choices for a half-typed option, best first, within Discord's limits; from memory."""
+        snapshot = self.snapshot
+        return self._completer(snapshot, option).complete(text)
+
+    def prepare(self) -> None:
+        """Build what autocomplete needs now, not on a reader's first keystroke."""
+        for option in ("topic", "article", "speaker"):
+            self._completer(self.snapshot, option)
+
+    @staticmethod
+    def _completer(snapshot: Snapshot, option: str) -> _Completer:
+        completer = snapshot.memo.get(option)
+        if not isinstance(completer, _Completer):
+            completer = snapshot.memo[option] = _Completer.for_option(snapshot, option)
+        return completer
+
     # --- /articles ------------------------------------------------------------------------
 
     def articles(self) -> ArticlesAnswer:
@@ -499,6 +522,84 @@ class Desk:
                 ArticleItem(ArticleRef.of(a), a.author, a.file_name) for a in self.snapshot.articles
             )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    name: str  # what Discord shows
+    value: str  # what comes back when it is picked
+
+
+AUTOCOMPLETE_LIMIT = 25
+CHOICE_LENGTH = 100
+FUZZY_POOL = 5_000  # the most frequent choices; a fuzzy pass over more would be too slow
+
+
+def clip(text: str, limit: int = CHOICE_LENGTH) -> str:
+    """Cut at a word boundary, with an ellipsis, so that the text fits `limit` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,;:·") + "…"
+
+
+class _Completer:
+    """Autocomplete over one snapshot's choices, folded and sorted once.
+
+    Choices whose words start with the typed text come first (found by bisection, most frequent
+    first), then fuzzy matches among the most frequent choices.
+    """
+
+    def __init__(self, choices: list[Choice], scorer: Any) -> None:
+        self.choices = choices
+        self.folded = [utils.default_process(c.name) for c in choices]
+        self.scorer = scorer
+        starts = []
+        for position, name in enumerate(self.folded):
+            offset = 0
+            for word in name.split(" "):
+                starts.append((name[offset:], position))
+                offset += len(word) + 1
+        starts.sort()
+        self.starts = starts
+
+    @classmethod
+    def for_option(cls, snapshot: Snapshot, option: str) -> _Completer:
+        if option == "article":
+            choices = [
+                Choice(
+                    clip(f"{a.title} · {a.published:%-d %b %Y}" if a.published else a.title),
+                    str(a.id),
+                )
+                for a in snapshot.articles
+            ]
+            return cls(choices, fuzz.token_set_ratio)
+        pool = snapshot.speakers if option == "speaker" else snapshot.topics
+        return cls([Choice(clip(name), clip(name)) for name in pool], fuzz.WRatio)
+
+    def complete(self, text: str) -> list[Choice]:
+        folded = utils.default_process(text)
+        if not folded:
+            return self.choices[:AUTOCOMPLETE_LIMIT]
+        matches: set[int] = set()
+        at = bisect_left(self.starts, (folded, -1))
+        while at < len(self.starts) and self.starts[at][0].startswith(folded):
+            matches.add(self.starts[at][1])
+            at += 1
+        found = heapq.nsmallest(AUTOCOMPLETE_LIMIT, matches)
+        if len(found) < AUTOCOMPLETE_LIMIT:
+            for _, _, position in process.extract(
+                folded,
+                self.folded[:FUZZY_POOL],
+                scorer=self.scorer,
+                processor=None,
+                limit=AUTOCOMPLETE_LIMIT,
+                score_cutoff=70,
+            ):
+                if position not in matches:
+                    found.append(position)
+                    matches.add(position)
+        return [self.choices[position] for position in found[:AUTOCOMPLETE_LIMIT]]
 
 
 NO_ARTICLES = (

@@ -801,29 +801,42 @@ def _quoted_source(sources: list[Source]) -> str:
     return next((s.name for s in sources if _is_person(s.name)), sources[0].name)
 
 
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*")
+
+
 class _Focus:
-    """Who the text is about at a point: the last person named as saying something."""
+    """Who the text is about at a point: the last person named as saying something.
+
+    Worked out on first use only: many articles never need it.
+    """
 
     def __init__(self, blocks: list[_Block]) -> None:
-        self._mentions: list[tuple[int, int, str]] = []
-        self._full_names: dict[str, str] = {}
-        for index, block in enumerate(blocks):
-            for match in re.finditer(r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*", block.text):
-                name = _person_name(match.group())
-                if name and len(name.split()) > 1 and _is_person(name):
-                    self._full_names.setdefault(name.split()[-1], name)
-            for verb in _SPEECH.finditer(block.text):
-                who = _claimant_before(
-                    block.text[_sentence_start(block.text, verb.start()) : verb.end()]
-                )
-                if who and _is_person(who):
-                    self._mentions.append((index, verb.start(), self.expand(who)))
+        self._blocks = blocks
+        self._mentions: list[tuple[int, int, str]] | None = None
+        self._full_names: dict[str, str] | None = None
 
     def expand(self, name: str) -> str:
         """`Putin` -> `Vladimir Putin` when the article names him in full."""
-        return self._full_names.get(name, name) if " " not in name else name
+        if " " in name:
+            return name
+        if self._full_names is None:
+            self._full_names = {}
+            for block in self._blocks:
+                for match in _CAPITALISED_RUN.finditer(block.text):
+                    full = _person_name(match.group())
+                    if full and " " in full and _is_person(full):
+                        self._full_names.setdefault(full.split()[-1], full)
+        return self._full_names.get(name, name)
 
     def person_before(self, block: int, offset: int) -> str | None:
+        if self._mentions is None:
+            self._mentions = []
+            for index, item in enumerate(self._blocks):
+                text = item.text
+                for verb in _SPEECH.finditer(text):
+                    who = _claimant_before(text[_sentence_start(text, verb.start()) : verb.end()])
+                    if who and _is_person(who):
+                        self._mentions.append((index, verb.start(), self.expand(who)))
         earlier = [m for m in self._mentions if (m[0], m[1]) < (block, offset)]
         return earlier[-1][2] if earlier else None
 

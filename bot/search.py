@@ -6,8 +6,9 @@ import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -31,6 +32,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).casefold().replace("-", " ")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light English stemmer: plurals, -ing, -ed; enough to join "shipments" and "shipment"."""
     if len(word) <= 3 or word.isdigit():
@@ -160,32 +162,41 @@ class SearchIndex:
     """
 
     postings: dict[str, array[int]] = field(default_factory=dict)
+    impacts: dict[str, array[float]] = field(default_factory=dict)  # BM25 tf part, per posting
     df: dict[str, int] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)  # term -> the word readers wrote
     fact_count: int = 0
     average_length: float = 1.0
-    vocabulary_by_length: dict[int, list[str]] = field(default_factory=dict)
+    # Terms by (length, first letter) and (length, second letter), for typo look-ups.
+    vocabulary_keys: dict[tuple[int, int, str], list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, facts: Iterable[tuple[int, str]], surface: dict[str, str]) -> SearchIndex:
-        """`facts` are (fact id, space-separated index terms)."""
-        by_term: dict[str, list[tuple[float, int]]] = defaultdict(list)
-        lengths: list[tuple[int, Counter[str], int]] = []
-        total = 0
+    def build(cls, facts: Sequence[tuple[int, str]], surface: dict[str, str]) -> SearchIndex:
+        """`facts` are (fact id, space-separated index terms).
+
+        Postings are gathered in flat arrays, not tuples: at 150k facts, tuples would cost
+        hundreds of megabytes while the index is built.
+        """
+        total = sum(terms.count(" ") + 1 for _, terms in facts if terms)
+        average = total / len(facts) if facts else 1.0
+        ids: dict[str, array[int]] = {}
+        impacts: dict[str, array[float]] = {}
         for fact_id, terms in facts:
             tokens = terms.split()
-            lengths.append((fact_id, Counter(tokens), len(tokens)))
-            total += len(tokens)
-        average = total / len(lengths) if lengths else 1.0
-        for fact_id, counts, length in lengths:
-            norm = K1 * (1 - B + B * length / average)
-            for term, tf in counts.items():
-                by_term[term].append((tf * (K1 + 1) / (tf + norm), fact_id))
-        index = cls(fact_count=len(lengths), average_length=average, surface=surface)
-        for term, scored in by_term.items():
-            index.df[term] = len(scored)
-            scored.sort(key=lambda pair: -pair[0])
-            index.postings[term] = array("q", (fact_id for _, fact_id in scored[:POSTINGS_KEPT]))
+            norm = K1 * (1 - B + B * len(tokens) / average)
+            for term, tf in Counter(tokens).items():
+                if term not in ids:
+                    ids[term], impacts[term] = array("q"), array("f")
+                ids[term].append(fact_id)
+                impacts[term].append(tf * (K1 + 1) / (tf + norm))
+        index = cls(fact_count=len(facts), average_length=average, surface=surface)
+        for term, term_ids in ids.items():
+            term_impacts = impacts[term]
+            index.df[term] = len(term_ids)
+            order = sorted(range(len(term_ids)), key=term_impacts.__getitem__, reverse=True)
+            order = order[:POSTINGS_KEPT]
+            index.postings[term] = array("q", (term_ids[i] for i in order))
+            index.impacts[term] = array("f", (term_impacts[i] for i in order))
         index._index_vocabulary()
         return index
 
@@ -195,9 +206,14 @@ class SearchIndex:
     ) -> SearchIndex:
         index = cls(fact_count=fact_count, average_length=average_length)
         for term, df, blob, surface in rows:
+            # A blob holds the fact ids (8 bytes each), then their impacts (4 bytes each).
+            count = len(blob) // 12
             postings: array[int] = array("q")
-            postings.frombytes(blob)
+            postings.frombytes(blob[: count * 8])
+            impacts: array[float] = array("f")
+            impacts.frombytes(blob[count * 8 :])
             index.postings[term] = postings
+            index.impacts[term] = impacts
             index.df[term] = df
             index.surface[term] = surface
         index._index_vocabulary()
@@ -205,13 +221,25 @@ class SearchIndex:
 
     def rows(self) -> Iterator[tuple[str, int, bytes, str]]:
         for term, postings in self.postings.items():
-            yield term, self.df[term], postings.tobytes(), self.surface.get(term, term)
+            blob = postings.tobytes() + self.impacts[term].tobytes()
+            yield term, self.df[term], blob, self.surface.get(term, term)
 
     def _index_vocabulary(self) -> None:
-        by_length: dict[int, list[str]] = defaultdict(list)
+        keys: dict[tuple[int, int, str], list[str]] = defaultdict(list)
         for term in self.df:
-            by_length[len(term)].append(term)
-        self.vocabulary_by_length = dict(by_length)
+            if len(term) > 1:
+                keys[(len(term), 0, term[0])].append(term)
+                keys[(len(term), 1, term[1])].append(term)
+        self.vocabulary_keys = dict(keys)
+
+    def similar_terms(self, term: str, spread: int) -> list[str]:
+        """Terms within `spread` letters of `term`'s length sharing its first or second letter:
+        a typo rarely changes both."""
+        found: set[str] = set()
+        for length in range(len(term) - spread, len(term) + spread + 1):
+            found.update(self.vocabulary_keys.get((length, 0, term[0]), ()))
+            found.update(self.vocabulary_keys.get((length, 1, term[1]), ()))
+        return sorted(found)
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
@@ -255,15 +283,24 @@ class SearchIndex:
         if len(term) < 4 or term.isdigit():
             return []
         cutoff = 80 if len(term) <= 6 else 85 if len(term) <= 9 else 88
-        choices = [
-            candidate
-            for length in range(len(term) - 2, len(term) + 3)
-            for candidate in self.vocabulary_by_length.get(length, ())
-        ]
+        choices = self.similar_terms(term, 2)
         found = process.extract(
             term, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=2
         )
         return [choice for choice, _score, _index in found]
+
+    def shortlist(self, query: Query, limit: int = 60) -> list[int]:
+        """The facts worth ranking: scored from the posting lists alone, best first."""
+        scores: dict[int, float] = defaultdict(float)
+        for term in query.terms:
+            postings = self.postings.get(term.term)
+            if postings is None:
+                continue
+            impacts = self.impacts[term.term]
+            weight = term.weight * self.idf(term.term)
+            for position in range(min(len(postings), CANDIDATES_PER_TERM)):
+                scores[postings[position]] += weight * impacts[position]
+        return sorted(scores, key=lambda fact_id: -scores[fact_id])[:limit]
 
     def candidates(self, query: Query) -> set[int]:
         found: set[int] = set()
@@ -278,11 +315,7 @@ class SearchIndex:
         found: list[tuple[float, int, str]] = []
         for word in {w for w in words(text) if len(w) >= 4 and w not in STOPWORDS}:
             term = stem(word)
-            choices = [
-                candidate
-                for length in range(len(term) - 3, len(term) + 4)
-                for candidate in self.vocabulary_by_length.get(length, ())
-            ]
+            choices = self.similar_terms(term, 2)
             for choice, score, _ in process.extract(
                 term, choices, scorer=fuzz.ratio, processor=None, score_cutoff=60, limit=limit
             ):
@@ -304,16 +337,19 @@ class Scored:
     coverage: float
 
 
-def rank(index: SearchIndex, query: Query, texts: dict[int, str], limit: int) -> list[Scored]:
-    """Score candidate facts (id -> text) against the query; best first, weak ones dropped."""
+def rank(
+    index: SearchIndex, query: Query, facts: dict[int, tuple[str, str]], limit: int
+) -> list[Scored]:
+    """Score candidate facts (id -> text, index terms) against the query; best first, weak
+    ones dropped."""
     concept_weight = [
         index.idf(c) if c in index.df else _unknown_idf(index) for c in query.concepts
     ]
     total_weight = sum(concept_weight) or 1.0
     query_words = " ".join(words(query.text))
     scored: list[Scored] = []
-    for fact_id, text in texts.items():
-        tokens = analyze(text)
+    for fact_id, (text, terms) in facts.items():
+        tokens = terms.split()
         counts = Counter(tokens)
         norm = K1 * (1 - B + B * len(tokens) / index.average_length)
         contributions: dict[int, list[float]] = defaultdict(list)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import AsyncIterator, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -21,13 +22,14 @@ import aiosqlite
 
 from bot.extract import KYIV, ExtractionError, extract_bytes
 from bot.model import Article
-from bot.search import STOPWORDS, SearchIndex, analyze, stem, words
+from bot.search import STOPWORDS, SearchIndex, stem, words
 
 log = logging.getLogger(__name__)
 
 ACCEPTED_SUFFIXES = (".txt", ".md")
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 PROCESS_POOL_THRESHOLD = 64  # files to parse before worker processes pay for their start-up
+PARSE_CHUNK = 64
 
 # Each entry upgrades the schema by one version; `PRAGMA user_version` says which have run.
 MIGRATIONS: tuple[str, ...] = (
@@ -157,6 +159,7 @@ class FactRow:
     section_label: str | None
     section_kind: str
     speaker: str | None
+    terms: str  # the fact's index terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +189,13 @@ class Snapshot:
     generation: int
     index: SearchIndex
     articles: tuple[ArticleRow, ...]  # newest first
-    speakers: tuple[str, ...]
+    speakers: tuple[str, ...]  # most quoted first
+    topics: tuple[str, ...] = ()  # what readers may ask about, most frequent first
+    by_id: dict[int, ArticleRow] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)  # derived, built on use
 
     def article(self, article_id: int) -> ArticleRow | None:
-        return next((a for a in self.articles if a.id == article_id), None)
+        return self.by_id.get(article_id)
 
 
 # --- Load reports -------------------------------------------------------------------------------
@@ -254,13 +260,17 @@ def _parse(file_name: str, data: bytes, content_hash: str, zone: str) -> _Parsed
         article = extract_bytes(data, timezone=ZoneInfo(zone))
     except ExtractionError as error:
         return _Parsed(file_name, content_hash, None, str(error))
-    terms = tuple(" ".join(analyze(fact.text)) for _, fact in article.facts)
-    surfaces: dict[str, str] = {}
+    terms: list[str] = []
+    surfaces: dict[str, str] = {}  # index term -> a word as written, for suggestions
     for _, fact in article.facts:
+        fact_terms = []
         for word in words(fact.text):
             if word not in STOPWORDS:
-                surfaces.setdefault(stem(word), word)
-    return _Parsed(file_name, content_hash, article, None, terms, tuple(surfaces.items()))
+                term = stem(word)
+                fact_terms.append(term)
+                surfaces.setdefault(term, word)
+        terms.append(" ".join(fact_terms))
+    return _Parsed(file_name, content_hash, article, None, tuple(terms), tuple(surfaces.items()))
 
 
 @dataclass(slots=True)
@@ -357,21 +367,15 @@ class Store:
                 reports.append(FileReport(candidate.file_name, "unchanged"))
             else:
                 to_parse.append(candidate)
-        parsed = await _parse_all(to_parse, timezone.key)
         present = {c.file_name for c in candidates}
         removed = sorted(name for name in known if name not in present)
-
-        good = [p for p in parsed if p.article is not None]
-        for item in parsed:
-            if item.article is None:
-                reports.append(FileReport(item.file_name, "failed", item.error))
-            else:
-                outcome: Outcome = "updated" if item.file_name in known else "added"
-                reports.append(FileReport(item.file_name, outcome, title=item.article.title))
         reports += [FileReport(name, "removed") for name in removed]
 
-        if good or removed:
-            await self._write(good, [known[name][1] for name in removed], known, started)
+        if to_parse or removed:
+            reports += await self._write(
+                _parse_all(to_parse, timezone.key), [known[n][1] for n in removed], known, started
+            )
+        if any(r.outcome in ("added", "updated", "removed") for r in reports):
             self.snapshot = await self._read_snapshot()
         reports.sort(key=lambda r: r.file_name)
         seconds = asyncio.get_running_loop().time() - clock
@@ -384,41 +388,52 @@ class Store:
 
     async def _write(
         self,
-        parsed: list[_Parsed],
+        parsed_chunks: AsyncIterator[list[_Parsed]],
         removed_ids: list[int],
         known: dict[str, tuple[str, int]],
         now: datetime,
-    ) -> None:
+    ) -> list[FileReport]:
+        """Write parsed articles as they come, removals, and the rebuilt index: one transaction.
+
+        A file that failed to parse is only reported; its stored version stays as it was.
+        """
         db = self.writer
+        reports: list[FileReport] = []
+        changed = bool(removed_ids)
         await db.execute("BEGIN IMMEDIATE")
         try:
             if removed_ids:
                 await db.executemany(
                     "DELETE FROM articles WHERE id = ?", [(i,) for i in removed_ids]
                 )
-            updated_ids = [known[p.file_name][1] for p in parsed if p.file_name in known]
-            if updated_ids:
-                # Children go; the article row stays, so its id and loaded_at survive an update.
-                for table in ("figures", "quotes", "facts", "sections", "sources"):
-                    await db.executemany(
-                        f"DELETE FROM {table} WHERE article_id = ?",
-                        [(i,) for i in updated_ids],
-                    )
-            rows = await _next_ids(db)
-            batch = _Batch()
-            for item in parsed:
-                previous = known.get(item.file_name)
-                article_id = previous[1] if previous else rows.take("articles")
-                batch.add(item, article_id, previous is None, now, rows)
-            await batch.write(db)
-            surfaces = await db.execute_fetchall("SELECT term, surface FROM search_terms")
-            facts = await db.execute_fetchall("SELECT id, terms FROM facts")
-            surface = {str(t): str(s) for t, s in surfaces}
-            for term, word in batch.surfaces:
-                surface.setdefault(term, word)
-            index = await asyncio.to_thread(
-                SearchIndex.build, ((int(i), str(t)) for i, t in facts), surface
-            )
+            ids = await _next_ids(db)
+            surface: dict[str, str] = {}
+            async for chunk in parsed_chunks:
+                batch = _Batch()
+                for item in chunk:
+                    if item.article is None:
+                        reports.append(FileReport(item.file_name, "failed", item.error))
+                        continue
+                    previous = known.get(item.file_name)
+                    outcome: Outcome = "updated" if previous else "added"
+                    reports.append(FileReport(item.file_name, outcome, title=item.article.title))
+                    article_id = previous[1] if previous else ids.take("articles")
+                    batch.add(item, article_id, previous is None, now, ids)
+                    for term, word in item.surfaces:
+                        surface.setdefault(term, word)
+                await batch.write(db)
+                changed = changed or batch.articles > 0
+            if not changed:
+                await db.rollback()
+                return reports
+            for term, word in await db.execute_fetchall("SELECT term, surface FROM search_terms"):
+                surface.setdefault(str(term), str(word))
+            facts = [
+                (int(i), str(t))
+                for i, t in await db.execute_fetchall("SELECT id, terms FROM facts")
+            ]
+            index = await asyncio.to_thread(SearchIndex.build, facts, surface)
+            del facts
             await db.execute("DELETE FROM search_terms")
             await db.executemany("INSERT INTO search_terms VALUES (?, ?, ?, ?)", index.rows())
             await db.execute(
@@ -430,6 +445,7 @@ class Store:
         except BaseException:
             await db.rollback()
             raise
+        return reports
 
     async def _read_snapshot(self) -> Snapshot:
         db = self.reader
@@ -456,7 +472,17 @@ class Store:
                 " GROUP BY speaker ORDER BY count(*) DESC, speaker"
             )
         )
-        return Snapshot(int(meta[1]), index, articles, speakers)
+        names = await db.execute_fetchall(
+            "SELECT name FROM sources GROUP BY name ORDER BY count(*) DESC LIMIT 2000"
+        )
+        return Snapshot(
+            int(meta[1]),
+            index,
+            articles,
+            speakers,
+            _topics(index, [*speakers, *(str(row[0]) for row in names)]),
+            {a.id: a for a in articles},
+        )
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -466,7 +492,7 @@ class Store:
             return {}
         marks = ",".join("?" * len(wanted))
         rows = await self.reader.execute_fetchall(
-            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker"
+            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms"
             " FROM facts f JOIN sections s ON s.id = f.section_id"
             f" WHERE f.id IN ({marks})",
             wanted,
@@ -475,7 +501,7 @@ class Store:
 
     async def article_facts(self, article_id: int) -> list[FactRow]:
         rows = await self.reader.execute_fetchall(
-            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker"
+            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms"
             " FROM facts f JOIN sections s ON s.id = f.section_id"
             " WHERE f.article_id = ? ORDER BY f.position",
             (article_id,),
@@ -641,22 +667,31 @@ def _read_folder(folder: Path, max_bytes: int) -> list[_Candidate]:
     return found
 
 
-async def _parse_all(candidates: list[_Candidate], zone: str) -> list[_Parsed]:
+async def _parse_all(candidates: list[_Candidate], zone: str) -> AsyncIterator[list[_Parsed]]:
+    """Parsed files in chunks, as they are ready: in worker processes when there are many."""
     jobs = [(c.file_name, c.data or b"", c.content_hash or "", zone) for c in candidates]
-    if not jobs:
-        return []
-    loop = asyncio.get_running_loop()
+    for candidate in candidates:
+        candidate.data = None  # the jobs hold the bytes now; let them go as chunks finish
+    chunks = [jobs[i : i + PARSE_CHUNK] for i in range(0, len(jobs), PARSE_CHUNK)]
     if len(jobs) < PROCESS_POOL_THRESHOLD:
-        return await asyncio.to_thread(lambda: [_parse(*job) for job in jobs])
-    executor: Executor = ProcessPoolExecutor(
-        max_workers=os.cpu_count() or 1, mp_context=get_context("spawn")
-    )
-    with executor:
-        chunks = [jobs[i : i + 64] for i in range(0, len(jobs), 64)]
-        results = await asyncio.gather(
-            *(loop.run_in_executor(executor, _parse_chunk, chunk) for chunk in chunks)
-        )
-    return [item for chunk in results for item in chunk]
+        for chunk in chunks:
+            yield await asyncio.to_thread(_parse_chunk, chunk)
+        return
+    loop = asyncio.get_running_loop()
+    workers = os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as executor:
+        # A few chunks in flight keep the workers busy; more would hold thousands of parsed
+        # articles in memory while the writer catches up.
+        waiting = iter(chunks)
+        running = [
+            loop.run_in_executor(executor, _parse_chunk, chunk)
+            for chunk in itertools.islice(waiting, workers * 2)
+        ]
+        while running:
+            yield await running.pop(0)
+            following = next(waiting, None)
+            if following is not None:
+                running.append(loop.run_in_executor(executor, _parse_chunk, following))
 
 
 def _parse_chunk(jobs: list[tuple[str, bytes, str, str]]) -> list[_Parsed]:
@@ -686,6 +721,7 @@ async def _next_ids(db: aiosqlite.Connection) -> _Ids:
 
 @dataclass(slots=True)
 class _Batch:
+    articles: int = 0
     new_articles: list[tuple[Any, ...]] = field(default_factory=list)
     updated_articles: list[tuple[Any, ...]] = field(default_factory=list)
     sources: list[tuple[Any, ...]] = field(default_factory=list)
@@ -693,11 +729,11 @@ class _Batch:
     facts: list[tuple[Any, ...]] = field(default_factory=list)
     quotes: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
-    surfaces: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, item: _Parsed, article_id: int, new: bool, now: datetime, ids: _Ids) -> None:
         article = item.article
         assert article is not None
+        self.articles += 1
         published = article.published
         title = article.title or _title_from_lead(article.lead)
         stamp = now.isoformat()
@@ -760,9 +796,12 @@ class _Batch:
                     figure.sentence,
                 )
             )
-        self.surfaces += item.surfaces
 
     async def write(self, db: aiosqlite.Connection) -> None:
+        # An updated article keeps its row, so its id and loaded_at survive; its parts are new.
+        updated = [(row[-1],) for row in self.updated_articles]
+        for table in ("figures", "quotes", "facts", "sections", "sources"):
+            await db.executemany(f"DELETE FROM {table} WHERE article_id = ?", updated)
         await db.executemany(
             "INSERT INTO articles (id, file_name, title, published, published_utc, author,"
             " photo_caption, photo_credit, lead, url, content_hash, updated_at, loaded_at)"
@@ -782,6 +821,18 @@ class _Batch:
         await db.executemany(
             "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures
         )
+
+
+TOPICS_KEPT = 50_000
+
+
+def _topics(index: SearchIndex, names: list[str]) -> tuple[str, ...]:
+    """Autocomplete material: people and sources by name, then the index's words by frequency."""
+    ranked = sorted(index.df.items(), key=lambda item: -item[1])
+    surfaces = (
+        index.surface.get(term, term) for term, _ in ranked if len(term) > 2 and not term.isdigit()
+    )
+    return tuple(dict.fromkeys([*names, *surfaces]))[:TOPICS_KEPT]
 
 
 def _title_from_lead(lead: str) -> str:

@@ -14,6 +14,7 @@ from bot.commands import (
     SourcesAnswer,
     SummaryAnswer,
     UserError,
+    clip,
     parse_invocation,
 )
 from bot.store import Store
@@ -210,3 +211,38 @@ async def test_help_lists_every_command(desk: Desk) -> None:
         "articles",
         "help",
     ]
+
+
+async def test_topic_autocomplete_offers_index_words_that_start_with_the_text(desk: Desk) -> None:
+    choices = desk.complete("topic", "conta")
+
+    assert choices[0].name == "containers"
+    assert len(choices) <= 25
+
+
+async def test_topic_autocomplete_is_fuzzy(desk: Desk) -> None:
+    assert "artillery" in [c.name for c in desk.complete("topic", "artilery")]
+
+
+async def test_article_autocomplete_gives_titles_and_ids(desk: Desk, store: Store) -> None:
+    choices = desk.complete("article", "kim jong")
+
+    seed = next(a for a in store.snapshot.articles if a.title == SEED_TITLE)
+    assert choices[0].value == str(seed.id)
+    assert choices[0].name.startswith("Putin and Kim Jong Un sign agreement")
+    assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in choices)
+
+
+async def test_speaker_autocomplete(desk: Desk) -> None:
+    assert [c.value for c in desk.complete("speaker", "put")] == ["Vladimir Putin"]
+
+
+async def test_autocomplete_without_text_offers_the_first_25(desk: Desk) -> None:
+    assert len(desk.complete("topic", "")) == 25
+
+
+def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
+    clipped = clip("word " * 40)
+
+    assert len(clipped) <= 100
+    assert clipped.endswith("word…")

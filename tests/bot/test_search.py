@@ -16,13 +16,13 @@ FACTS = {
 
 
 def build(facts: dict[int, str] = FACTS) -> SearchIndex:
-    return SearchIndex.build(((i, " ".join(analyze(t))) for i, t in facts.items()), {})
+    return SearchIndex.build([(i, " ".join(analyze(t))) for i, t in facts.items()], {})
 
 
 def search(query: str, facts: dict[int, str] = FACTS, limit: int = 5) -> list[int]:
     index = build(facts)
     parsed = index.parse(query)
-    candidates = {i: facts[i] for i in index.candidates(parsed)}
+    candidates = {i: (facts[i], " ".join(analyze(facts[i]))) for i in index.shortlist(parsed)}
     return [hit.fact_id for hit in rank(index, parsed, candidates, limit)]
 
 
