@@ -329,7 +329,7 @@ class Desk:
         if not ranked:
             return NothingFound(
                 topic,
-                tuple(snapshot.index.suggestions(topic)),
+                query.suggestions or tuple(snapshot.index.suggestions(topic)),
                 ArticleRef.of(scope) if scope else None,
             )
         hits = await self._hits(snapshot, [(rows[s.fact_id], s.score) for s in ranked], query)

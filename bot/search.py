@@ -108,6 +108,7 @@ ALIASES: tuple[tuple[str, ...], ...] = (
 SYNONYM_WEIGHT = 0.6
 ALIAS_WEIGHT = 0.9
 TYPO_WEIGHT = 0.8
+SUGGESTION_CUTOFF = 60
 
 
 def _term_groups() -> dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]]:
@@ -140,6 +141,7 @@ class Query:
     text: str
     concepts: tuple[str, ...]  # the query's own terms, in order
     terms: tuple[QueryTerm, ...]
+    suggestions: tuple[str, ...] = ()  # known words that look like its unknown ones
 
     @property
     def understood(self) -> bool:
@@ -235,11 +237,11 @@ class SearchIndex:
     def similar_terms(self, term: str, spread: int) -> list[str]:
         """Terms within `spread` letters of `term`'s length sharing its first or second letter:
         a typo rarely changes both."""
-        found: set[str] = set()
+        found: dict[str, None] = {}  # ordered, so that ties always break the same way
         for length in range(len(term) - spread, len(term) + spread + 1):
-            found.update(self.vocabulary_keys.get((length, 0, term[0]), ()))
-            found.update(self.vocabulary_keys.get((length, 1, term[1]), ()))
-        return sorted(found)
+            found.update(dict.fromkeys(self.vocabulary_keys.get((length, 0, term[0]), ())))
+            found.update(dict.fromkeys(self.vocabulary_keys.get((length, 1, term[1]), ())))
+        return list(found)
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
@@ -252,12 +254,15 @@ class SearchIndex:
         if not concepts:  # a query of stopwords only ("who is") still means its words
             concepts = [stem(w) for w in words(text)]
         terms: list[QueryTerm] = []
+        near: list[str] = []
         for position, concept in enumerate(concepts):
             known = concept in self.df
             if known:
                 terms.append(QueryTerm(concept, 1.0, position, ""))
             else:
-                for typo in self.correct(concept):
+                corrections, looks_like = self._near(concept)
+                near += looks_like
+                for typo in corrections:
                     shown = self.surface.get(typo, typo)
                     terms.append(QueryTerm(typo, TYPO_WEIGHT, position, f"did you mean {shown}"))
             for phrase, weight in LEXICON.get((concept,), ()):
@@ -276,18 +281,28 @@ class SearchIndex:
             key = (candidate.term, candidate.concept)
             if key not in best or best[key].weight < candidate.weight:
                 best[key] = candidate
-        return Query(text, tuple(concepts), tuple(best.values()))
+        suggestions = tuple(dict.fromkeys(self.surface.get(t, t) for t in near))
+        return Query(text, tuple(concepts), tuple(best.values()), suggestions[:3])
 
     def correct(self, term: str) -> list[str]:
         """Known terms a typo could stand for: at most two, closer for short words."""
+        return self._near(term)[0]
+
+    def _near(self, term: str) -> tuple[list[str], list[str]]:
+        """Typo corrections of `term`, and looser look-alikes to suggest when nothing is found."""
         if len(term) < 4 or term.isdigit():
-            return []
+            return [], []
         cutoff = 80 if len(term) <= 6 else 85 if len(term) <= 9 else 88
-        choices = self.similar_terms(term, 2)
         found = process.extract(
-            term, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=2
+            term,
+            self.similar_terms(term, 2),
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=SUGGESTION_CUTOFF,
+            limit=3,
         )
-        return [choice for choice, _score, _index in found]
+        corrections = [choice for choice, score, _ in found if score >= cutoff][:2]
+        return corrections, [choice for choice, _, _ in found]
 
     def shortlist(self, query: Query, limit: int = 60) -> list[int]:
         """The facts worth ranking: scored from the posting lists alone, best first."""
