@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = with_store(sub.add_parser("ask", help="answer one command, e.g. '/facts shipments'"))
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("line", metavar="COMMAND", help="the command, or - to read one per line")
+    sync = sub.add_parser("sync", help="publish the slash commands to Discord (rate limited)")
+    sync.add_argument("--guild", type=int, help="a server id: publish there only, at once")
     evaluate = with_store(sub.add_parser("eval", help="score /facts against a query file"))
     evaluate.add_argument("file", type=Path, help="a .jsonl file of queries and expectations")
     return parser
@@ -61,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_USAGE
     # In the terminal, progress logs would bury the answers; the bot itself logs at LOG_LEVEL.
-    quiet = args.command != "run" or not settings.has_token
+    quiet = args.command not in ("run", "sync") or not settings.has_token
     setup_logging("WARNING" if quiet and settings.log_level == "INFO" else settings.log_level)
     db = getattr(args, "db", None) or settings.db_path
     seeds = getattr(args, "seeds", None) or settings.seeds_dir
@@ -79,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(ask(settings, db, seeds, args.line, as_json=args.json))
             case "eval":
                 return asyncio.run(evaluate(settings, db, seeds, args.file))
+            case "sync":
+                return sync(settings, args.guild)
     except KeyboardInterrupt:
         return EXIT_OK
     except (StoreError, FileNotFoundError) as error:
@@ -97,6 +101,15 @@ def run(settings: Settings) -> int:
     from bot.client import run_bot  # imported here so the console never loads discord.py
 
     return run_bot(settings)
+
+
+def sync(settings: Settings, guild_id: int | None) -> int:
+    if not settings.has_token:
+        print("newsdesk: sync needs DISCORD_TOKEN", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.client import sync_commands
+
+    return asyncio.run(sync_commands(settings, guild_id))
 
 
 def parse(path: Path, settings: Settings, *, as_json: bool) -> int:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +22,7 @@ from bot.commands import (
     SourcesAnswer,
     SummaryAnswer,
     UserError,
+    clip,
 )
 from bot.model import Article
 
@@ -194,3 +198,279 @@ def article_text(article: Article) -> str:
             who = ", ".join(part for part in (figure.claimant, figure.when) if part)
             lines.append(f"  {figure.text}" + (f" ({who})" if who else ""))
     return "\n".join(lines)
+
+
+# --- Pages: answers shaped for Discord embeds, within Discord's limits --------------------------
+# The one place that knows the limits. Pages are plain data; the Discord layer only copies them
+# into discord.Embed objects.
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELDS_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+CONTENT_LIMIT = 2000
+FACTS_PER_PAGE = 5
+LINES_PER_PAGE = 15
+
+COLOUR = 0x1F6FEB
+WARNING_COLOUR = 0xD29922
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    title: str
+    description: str = ""
+    fields: tuple[Field, ...] = ()
+    footer: str = ""
+    url: str | None = None
+    colour: int = COLOUR
+
+    @property
+    def size(self) -> int:
+        """What Discord counts towards the 6,000 characters of an embed."""
+        return (
+            len(self.title)
+            + len(self.description)
+            + len(self.footer)
+            + sum(len(f.name) + len(f.value) for f in self.fields)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A Discord reply: either a short text (errors, "nothing found"), or pages of embeds."""
+
+    pages: tuple[Page, ...] = ()
+    text: str = ""
+    ephemeral: bool = False
+
+
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+_LINE_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.M)  # headers, quotes and lists start a line
+_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
+
+
+def escape(text: str) -> str:
+    """Article text as literal Discord text: markdown shown as typed, mentions that cannot ping
+    (a zero-width space breaks them; every message is also sent with mentions disabled)."""
+    text = _LINE_MARKDOWN.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", text))
+    return _MENTION.sub(lambda m: f"@\u200b{m[1]}" if m[1] else f"<\u200b{m[2]}{m[3]}>", text)
+
+
+def highlight(text: str, words: Sequence[str]) -> str:
+    """Escaped text with the matched words in bold."""
+    escaped = escape(text)
+    if not words:
+        return escaped
+    pattern = "|".join(re.escape(escape(w)) for w in sorted(words, key=len, reverse=True))
+    return re.sub(rf"(?<![\w\\])({pattern})(?!\w)", r"**\1**", escaped)
+
+
+def fit(text: str, limit: int) -> str:
+    """Text cut to `limit` characters at a word, never in the middle of one."""
+    return clip(text, limit)
+
+
+def to_reply(answer: Answer) -> Reply:
+    """An answer as Discord shows it, every page within Discord's limits."""
+    reply = _reply(answer)
+    return dataclasses.replace(reply, pages=tuple(within_limits(p) for p in reply.pages))
+
+
+def within_limits(page: Page) -> Page:
+    """The last guard: each part cut to its limit, then the whole to 6,000 characters, taking
+    from the description first, then dropping trailing fields, then from the footer."""
+    page = Page(
+        fit(page.title, TITLE_LIMIT),
+        fit(page.description, DESCRIPTION_LIMIT),
+        tuple(
+            Field(fit(f.name, FIELD_NAME_LIMIT), fit(f.value, FIELD_VALUE_LIMIT), f.inline)
+            for f in page.fields[:FIELDS_LIMIT]
+        ),
+        fit(page.footer, FOOTER_LIMIT),
+        page.url,
+        page.colour,
+    )
+    excess = page.size - EMBED_TOTAL_LIMIT
+    if excess > 0 and page.description:
+        keep = len(page.description) - excess - 1
+        page = dataclasses.replace(
+            page, description=fit(page.description, keep) if keep > 0 else ""
+        )
+    while page.size > EMBED_TOTAL_LIMIT and len(page.fields) > 1:
+        page = dataclasses.replace(page, fields=page.fields[:-1])
+    excess = page.size - EMBED_TOTAL_LIMIT
+    if excess > 0:
+        keep = len(page.footer) - excess - 1
+        page = dataclasses.replace(page, footer=fit(page.footer, keep) if keep > 0 else "")
+    return page
+
+
+def _reply(answer: Answer) -> Reply:
+    match answer:
+        case FactsAnswer():
+            return Reply(tuple(_facts_pages(answer)))
+        case NothingFound():
+            return Reply(text=fit(to_text(answer), CONTENT_LIMIT), ephemeral=True)
+        case UserError():
+            return Reply(text=fit(to_text(answer), CONTENT_LIMIT), ephemeral=True)
+        case SourcesAnswer():
+            lines = [
+                f"**{escape(s.name)}**" + (f" — {escape(s.description)}" if s.description else "")
+                for s in answer.sources
+            ] or ["The article names no source."]
+            fields = []
+            if answer.quoted:
+                quoted = ", ".join(f"{escape(name)} ({n})" for name, n in answer.quoted)
+                fields.append(Field("Quoted", fit(quoted, FIELD_VALUE_LIMIT)))
+            if answer.photo_credit:
+                fields.append(Field("Photo", fit(escape(answer.photo_credit), FIELD_VALUE_LIMIT)))
+            page = Page(
+                fit(f"Sources: {answer.article.title}", TITLE_LIMIT),
+                _join_within(lines, DESCRIPTION_LIMIT),
+                tuple(fields),
+                fit(_article_footer(answer.article), FOOTER_LIMIT),
+                answer.article.url,
+            )
+            return Reply((page,))
+        case SummaryAnswer():
+            key_facts = tuple(
+                Field(
+                    fit(f"{number}. {hit.section}", FIELD_NAME_LIMIT),
+                    fit(escape(hit.text), FIELD_VALUE_LIMIT),
+                )
+                for number, hit in enumerate(answer.key_facts, 1)
+            )
+            by = f" · by {answer.author}" if answer.author else ""
+            footer = (
+                "Sources: " + "; ".join(s.name for s in answer.sources) if answer.sources else ""
+            )
+            page = Page(
+                fit(answer.article.title, TITLE_LIMIT),
+                fit(
+                    f"*{date_text(answer.article.published)}{escape(by)}*\n\n{escape(answer.lead)}",
+                    DESCRIPTION_LIMIT,
+                ),
+                key_facts,
+                fit(footer or _article_footer(answer.article), FOOTER_LIMIT),
+                answer.article.url,
+            )
+            return Reply((page,))
+        case QuotesAnswer():
+            if not answer.quotes:
+                return Reply(text=to_text(answer), ephemeral=True)
+            title = f"Quotes from {answer.speaker}" if answer.speaker else "Quotes"
+            blocks = [
+                f"> {escape(fit(q.text, 900))}\n— **{escape(q.speaker or 'unattributed')}**, "
+                f"{escape(q.article.title)} ({date_text(q.article.published)})"
+                for q in answer.quotes
+            ]
+            return Reply(tuple(_paged(fit(title, TITLE_LIMIT), blocks, footer="")))
+        case FiguresAnswer():
+            if not answer.groups:
+                return Reply(text=to_text(answer), ephemeral=True)
+            head = f"Figures about “{answer.topic}”" if answer.topic else "Figures"
+            blocks = []
+            for group in answer.groups:
+                lines = [f"**{escape(group.unit)}**"]
+                for figure in group.figures:
+                    who = ", ".join(p for p in (figure.claimant, figure.when) if p)
+                    lines.append(f"• {escape(figure.text)}" + (f" ({escape(who)})" if who else ""))
+                blocks.append(fit("\n".join(lines), DESCRIPTION_LIMIT // 2))
+            footer = _article_footer(answer.article) if answer.article else ""
+            return Reply(tuple(_paged(fit(head, TITLE_LIMIT), blocks, footer=footer)))
+        case ArticlesAnswer():
+            if not answer.articles:
+                return Reply(text=to_text(answer), ephemeral=True)
+            lines = [
+                f"`#{item.article.id}` {escape(item.article.title)} · "
+                f"{date_text(item.article.published)}"
+                for item in answer.articles
+            ]
+            return Reply(tuple(_paged("Articles, newest first", lines, footer="")))
+        case HelpAnswer():
+            lines = [f"`{spec.usage}` — {spec.summary}" for spec in answer.commands]
+            return Reply((Page("newsdesk commands", "\n".join(lines)),), ephemeral=True)
+
+
+def _facts_pages(answer: FactsAnswer) -> list[Page]:
+    title = fit(f"Facts about “{answer.topic}”", TITLE_LIMIT)
+    description = ""
+    if answer.understood_as:  # short, so that five facts fit beside it
+        description = fit("Also searched: " + "; ".join(answer.understood_as), 1000)
+    fields = []
+    for number, hit in enumerate(answer.hits, 1):
+        cited = f" · source: {escape(hit.cited)}" if hit.cited else ""
+        citation_line = (
+            f"\n— *{escape(hit.section)}*, {escape(hit.article.title)}, "
+            f"{date_text(hit.article.published)} (#{hit.article.id}){cited}"
+        )
+        body = highlight(fit(hit.text, FIELD_VALUE_LIMIT - len(citation_line) - 60), hit.matched)
+        fields.append(Field(f"{number}.", fit(body + citation_line, FIELD_VALUE_LIMIT)))
+    sources = sorted({hit.cited for hit in answer.hits if hit.cited})
+    footer = fit("Sources: " + "; ".join(sources), 1000) if sources else ""
+    pages: list[Page] = []
+    current: list[Field] = []
+    for field_ in fields:
+        candidate = Page(title, description, (*current, field_), footer)
+        if current and (len(current) >= FACTS_PER_PAGE or candidate.size > EMBED_TOTAL_LIMIT - 40):
+            pages.append(Page(title, description, tuple(current), footer))
+            current = []
+        current.append(field_)
+    if current:
+        pages.append(Page(title, description, tuple(current), footer))
+    return _numbered(pages)
+
+
+def _paged(title: str, blocks: list[str], *, footer: str) -> list[Page]:
+    """Blocks of text spread over as many pages as the description limit needs."""
+    pages: list[Page] = []
+    current: list[str] = []
+    for block in blocks:
+        block = fit(block, DESCRIPTION_LIMIT)
+        joined = "\n\n".join([*current, block])
+        if current and (len(joined) > DESCRIPTION_LIMIT or len(current) >= LINES_PER_PAGE):
+            pages.append(Page(title, "\n\n".join(current), footer=footer))
+            current = []
+        current.append(block)
+    if current:
+        pages.append(Page(title, "\n\n".join(current), footer=footer))
+    return _numbered(pages)
+
+
+def _numbered(pages: list[Page]) -> list[Page]:
+    if len(pages) < 2:
+        return pages
+    return [
+        dataclasses.replace(
+            page,
+            footer=fit(
+                " · ".join(p for p in (page.footer, f"Page {n}/{len(pages)}") if p), FOOTER_LIMIT
+            ),
+        )
+        for n, page in enumerate(pages, 1)
+    ]
+
+
+def _join_within(lines: list[str], limit: int) -> str:
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        more = f"… and {len(lines) - number} more"
+        if len("\n".join([*kept, line])) > limit - len(more) - 1:
+            return "\n".join([*kept, more])
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _article_footer(article: ArticleRef) -> str:
+    return f"#{article.id} · {date_text(article.published)}"

@@ -449,7 +449,7 @@ class Store:
 
     async def _read_snapshot(self) -> Snapshot:
         db = self.reader
-        meta = await (await db.execute("SELECT * FROM search_meta")).fetchone()
+        meta = await _one(db, "SELECT * FROM search_meta")
         assert meta is not None  # written by the first migration
         terms = await db.execute_fetchall("SELECT term, df, postings, surface FROM search_terms")
         index = await asyncio.to_thread(
@@ -596,15 +596,25 @@ def _article_row(row: Sequence[Any]) -> ArticleRow:
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: transactions are begun and ended explicitly, where they belong.
     db = await aiosqlite.connect(path, isolation_level=None)
-    await db.execute("PRAGMA journal_mode = WAL")
-    await db.execute("PRAGMA foreign_keys = ON")
-    await db.execute("PRAGMA busy_timeout = 5000")
-    await db.execute("PRAGMA synchronous = NORMAL")
+    for pragma in (
+        "journal_mode = WAL",
+        "foreign_keys = ON",
+        "busy_timeout = 5000",
+        "synchronous = NORMAL",
+    ):
+        # Read to the end: a statement left open (journal_mode answers a row) blocks COMMIT.
+        await db.execute_fetchall(f"PRAGMA {pragma}")
     return db
 
 
+async def _one(db: aiosqlite.Connection, sql: str) -> Sequence[Any] | None:
+    """The first row of a query, with its statement finished: an open one blocks COMMIT."""
+    rows = await db.execute_fetchall(sql)
+    return next(iter(rows), None)
+
+
 async def _user_version(db: aiosqlite.Connection) -> int:
-    row = await (await db.execute("PRAGMA user_version")).fetchone()
+    row = await _one(db, "PRAGMA user_version")
     return int(row[0]) if row else 0
 
 
@@ -713,8 +723,7 @@ class _Ids:
 async def _next_ids(db: aiosqlite.Connection) -> _Ids:
     start = {}
     for table in ("articles", "sources", "sections", "facts", "quotes", "figures"):
-        cursor = await db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
-        row = await cursor.fetchone()
+        row = await _one(db, f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
         start[table] = int(row[0]) if row else 1
     return _Ids(start)
 

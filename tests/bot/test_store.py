@@ -168,10 +168,8 @@ async def test_reader_during_a_load_sees_the_old_or_the_new_state(
 
     async def read_while_loading() -> None:
         while store.loading:
-            cursor = await store.reader.execute("SELECT count(*) FROM articles")
-            row = await cursor.fetchone()
-            assert row is not None
-            counts.append(int(row[0]))
+            rows = list(await store.reader.execute_fetchall("SELECT count(*) FROM articles"))
+            counts.append(int(rows[0][0]))
             await asyncio.sleep(0)
 
     load = asyncio.create_task(store.load_folder(seeds))

@@ -1,0 +1,100 @@
+"""Rendering: terminal text, JSON, and Discord pages that respect every limit."""
+
+from datetime import UTC, datetime
+
+from bot.commands import COMMANDS, ArticleRef, FactHit, FactsAnswer, HelpAnswer, UserError
+from bot.render import (
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FIELDS_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+    escape,
+    highlight,
+    to_json,
+    to_reply,
+)
+
+ARTICLE = ArticleRef(1, "A" * 400, datetime(2024, 6, 19, 10, 3, tzinfo=UTC))
+
+
+def huge_answer(count: int = 40) -> FactsAnswer:
+    hits = tuple(
+        FactHit(
+            n,
+            "containers " * 500,
+            1.0,
+            "Background " * 40,
+            ARTICLE,
+            "Source " * 300,
+            ("containers",),
+        )
+        for n in range(count)
+    )
+    return FactsAnswer("shipments " * 60, hits, ("shipments: also " + "sent, " * 900,), None)
+
+
+def test_every_page_of_a_huge_answer_is_within_discords_limits() -> None:
+    pages = to_reply(huge_answer()).pages
+
+    assert len(pages) > 1
+    for page in pages:
+        assert len(page.title) <= TITLE_LIMIT
+        assert len(page.description) <= DESCRIPTION_LIMIT
+        assert len(page.fields) <= FIELDS_LIMIT
+        assert all(len(f.name) <= FIELD_NAME_LIMIT for f in page.fields)
+        assert all(len(f.value) <= FIELD_VALUE_LIMIT for f in page.fields)
+        assert len(page.footer) <= FOOTER_LIMIT
+        assert page.size <= EMBED_TOTAL_LIMIT
+
+
+def test_pages_number_themselves_and_lose_no_fact() -> None:
+    pages = to_reply(huge_answer(12)).pages
+
+    assert sum(len(page.fields) for page in pages) == 12
+    assert pages[-1].footer.endswith(f"Page {len(pages)}/{len(pages)}")
+
+
+def test_long_error_fits_a_message() -> None:
+    reply = to_reply(UserError("no " * 2000))
+
+    assert reply.ephemeral
+    assert len(reply.text) <= CONTENT_LIMIT
+
+
+def test_cut_text_ends_at_a_word_with_an_ellipsis() -> None:
+    value = to_reply(huge_answer(1)).pages[0].fields[0].value
+
+    assert "containers…" in value or "**containers**…" in value
+
+
+def test_mentions_in_article_text_cannot_ping() -> None:
+    text = escape("Hello @everyone and @here, <@123>, <@!45>, <@&67> and <#89>")
+
+    assert "@everyone" not in text
+    assert "@here" not in text
+    for raw in ("<@123>", "<@!45>", "<@&67>", "<#89>"):
+        assert raw not in text
+
+
+def test_markdown_in_article_text_is_shown_as_typed() -> None:
+    assert escape("*bold* _it_ `code` ~~x~~ ||spoiler||") == (
+        "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~x\\~\\~ \\|\\|spoiler\\|\\|"
+    )
+    assert escape("- not a list\n# not a header") == "\\- not a list\n\\# not a header"
+
+
+def test_matched_words_are_bold() -> None:
+    assert highlight("North Korea sent containers", ["containers"]) == (
+        "North Korea sent **containers**"
+    )
+
+
+def test_help_json_lists_usages() -> None:
+    body = to_json(HelpAnswer(COMMANDS))
+
+    assert body["kind"] == "help"
+    assert body["commands"][0]["usage"] == "/facts <topic> [article]"

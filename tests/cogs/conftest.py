@@ -1,0 +1,64 @@
+"""A NewsBot on simcord's offline Discord: a guild with a reader, a moderator and an admin."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+import simcord
+from simcord import ChannelHandle, GuildHandle, MemberActor
+
+from bot.client import NewsBot
+from bot.config import Settings
+
+GUILD_ID = 1100000000000000001
+
+
+@pytest.fixture
+def settings(tmp_path: Path, seeds: Path) -> Settings:
+    return Settings(
+        discord_token="offline",
+        db_path=tmp_path / "bot.sqlite3",
+        seeds_dir=seeds,
+        dev_guild_id=GUILD_ID,
+        moderator_role="Newsroom",
+    )
+
+
+@pytest.fixture
+async def simcord_bot(settings: Settings) -> AsyncIterator[NewsBot]:
+    bot = NewsBot(settings)
+    yield bot
+    # simcord detaches the bot without closing it; the store's threads must not outlive the test.
+    if bot.store is not None:
+        await bot.store.close()
+
+
+@dataclass
+class World:
+    env: simcord.Env
+    guild: GuildHandle
+    channel: ChannelHandle
+    reader: MemberActor
+    other: MemberActor
+    moderator: MemberActor
+    admin: MemberActor
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env) -> World:
+    env = simcord_env
+    guild = env.create_guild("Newsroom", id=GUILD_ID)
+    channel = guild.create_text_channel("news")
+    newsroom = guild.create_role("Newsroom")
+    admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    return World(
+        env,
+        guild,
+        channel,
+        guild.add_member(env.create_user("reader")),
+        guild.add_member(env.create_user("other")),
+        guild.add_member(env.create_user("moderator"), roles=[newsroom]),
+        guild.add_member(env.create_user("admin"), roles=[admins]),
+    )
