@@ -17,8 +17,8 @@ from bot.commands import Desk, FactsAnswer, NothingFound
 from bot.config import ConfigError, Settings, load_settings
 from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
-from bot.render import article_text, to_json, to_text
-from bot.store import LoadReport, Store, StoreError
+from bot.render import article_text, report_text, to_json, to_text
+from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,9 @@ async def open_desk(
     try:
         if sync or not store.snapshot.articles:
             try:
-                await store.load_folder(seeds, timezone=settings.article_timezone)
+                await store.load_folder(
+                    seeds, timezone=settings.article_timezone, max_bytes=settings.max_file_bytes
+                )
             except FileNotFoundError as error:
                 log.warning("%s; answering from the articles already stored", error)
         yield Desk(store)
@@ -173,20 +175,13 @@ async def console(desk: Desk, stdin: TextIO, stdout: TextIO) -> int:
         stdout.flush()
 
 
-def report_text(report: LoadReport) -> str:
-    lines = [f"{report.folder}: {report.summary()} ({report.seconds:.2f} s)"]
-    for file in report.files:
-        if file.outcome == "unchanged":
-            continue
-        reason = f": {file.reason}" if file.reason else ""
-        lines.append(f"  {file.outcome:<9} {file.file_name}{reason}")
-    return "\n".join(lines)
-
-
 async def ingest(settings: Settings, db: Path, seeds: Path) -> int:
     store = await Store.open(db)
     try:
-        report = await store.load_folder(seeds, timezone=settings.article_timezone)
+        report = await store.load_folder(
+            seeds, timezone=settings.article_timezone, max_bytes=settings.max_file_bytes
+        )
+        await store.record_reload(report, user_name="newsdesk ingest")
     finally:
         await store.close()
     print(report_text(report))

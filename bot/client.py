@@ -55,7 +55,9 @@ class NewsBot(commands.Bot):
         if not self.store.snapshot.articles:
             try:
                 report = await self.store.load_folder(
-                    self.settings.seeds_dir, timezone=self.settings.article_timezone
+                    self.settings.seeds_dir,
+                    timezone=self.settings.article_timezone,
+                    max_bytes=self.settings.max_file_bytes,
                 )
                 log.info("first load of %s: %s", self.settings.seeds_dir, report.summary())
             except FileNotFoundError as error:

@@ -8,12 +8,22 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process, utils
 
 from bot.search import Query, analyze, rank
-from bot.store import ArticleRow, FactRow, Snapshot, Store
+from bot.store import (
+    ArticleRow,
+    FactRow,
+    LoadInProgress,
+    LoadReport,
+    ReloadRecord,
+    Snapshot,
+    Store,
+)
 
 # --- What commands exist -----------------------------------------------------------------------
 
@@ -188,6 +198,16 @@ class ArticlesAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class ReloadAnswer:
+    report: LoadReport
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadLogAnswer:
+    reloads: tuple[ReloadRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class HelpAnswer:
     commands: tuple[CommandSpec, ...]
 
@@ -208,6 +228,8 @@ Answer = (
     | QuotesAnswer
     | FiguresAnswer
     | ArticlesAnswer
+    | ReloadAnswer
+    | ReloadLogAnswer
     | HelpAnswer
     | UserError
 )
@@ -494,6 +516,41 @@ class Desk:
             tuple(FigureGroup(unit, tuple(items)) for unit, items in ordered),
             ArticleRef.of(scope) if scope else None,
         )
+
+    # --- moderators ---------------------------------------------------------------------------
+
+    async def reload(
+        self,
+        folder: Path,
+        *,
+        timezone: ZoneInfo,
+        max_bytes: int,
+        user_name: str,
+        user_id: int | None = None,
+        guild_id: int | None = None,
+    ) -> ReloadAnswer | UserError:
+        """Load the seeds folder again, write the audit row, and report on every file."""
+        assert self.store is not None
+        try:
+            report = await self.store.load_folder(
+                folder, timezone=timezone, max_bytes=max_bytes, wait=False
+            )
+        except LoadInProgress:
+            return UserError(
+                "A reload is already running. Its report comes when it is done; "
+                "try again in a moment if you still need one."
+            )
+        except FileNotFoundError as error:
+            return UserError(f"Cannot reload: {error}.")
+        await self.store.record_reload(
+            report, user_name=user_name, user_id=user_id, guild_id=guild_id
+        )
+        self.prepare()
+        return ReloadAnswer(report)
+
+    async def reload_log(self, limit: int = 10) -> ReloadLogAnswer:
+        assert self.store is not None
+        return ReloadLogAnswer(tuple(await self.store.recent_reloads(limit)))
 
     # --- autocomplete -----------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ class Settings:
     discord_token: str | None = field(default=None, repr=False)
     db_path: Path = Path("newsdesk.sqlite3")
     seeds_dir: Path = Path("seeds")
+    max_file_bytes: int = 2 * 1024 * 1024
     dev_guild_id: int | None = None
     moderator_role: str = "Moderator"
     digest_channel_id: int | None = None
@@ -74,6 +75,7 @@ def load_settings(
         discord_token=raw.get("DISCORD_TOKEN"),
         db_path=Path(raw.get("NEWSDESK_DB", defaults.db_path)),
         seeds_dir=Path(raw.get("NEWSDESK_SEEDS", defaults.seeds_dir)),
+        max_file_bytes=get("NEWSDESK_MAX_FILE_BYTES", _positive, defaults.max_file_bytes),
         dev_guild_id=get("DEV_GUILD_ID", _snowflake, None),
         moderator_role=raw.get("MODERATOR_ROLE", defaults.moderator_role),
         digest_channel_id=get("DIGEST_CHANNEL_ID", _snowflake, None),
@@ -84,6 +86,12 @@ def load_settings(
         discord_api_base=get("DISCORD_API_BASE", _url(("http", "https")), None),
         discord_gateway_url=get("DISCORD_GATEWAY_URL", _url(("ws", "wss")), None),
     )
+
+
+def _positive(name: str, value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise ConfigError(name, value, "a whole number of bytes above 0, e.g. 2097152")
+    return int(value)
 
 
 def _snowflake(name: str, value: str) -> int:

@@ -19,12 +19,15 @@ from bot.commands import (
     HelpAnswer,
     NothingFound,
     QuotesAnswer,
+    ReloadAnswer,
+    ReloadLogAnswer,
     SourcesAnswer,
     SummaryAnswer,
     UserError,
     clip,
 )
 from bot.model import Article
+from bot.store import LoadReport
 
 # --- Terminal text -----------------------------------------------------------------------------
 
@@ -113,6 +116,15 @@ def to_text(answer: Answer) -> str:
                 f"#{item.article.id}  {date_text(item.article.published)}  {item.article.title}"
                 for item in answer.articles
             )
+        case ReloadAnswer(report=report):
+            return report_text(report)
+        case ReloadLogAnswer(reloads=reloads):
+            if not reloads:
+                return "No reloads yet."
+            return "\n".join(
+                f"{r.at:%Y-%m-%d %H:%M} UTC  {r.user_name}: {r.summary} ({r.seconds:.1f} s)"
+                for r in reloads
+            )
         case HelpAnswer(commands=commands):
             width = max(len(spec.usage) for spec in commands)
             lines = ["Commands:"]
@@ -123,6 +135,17 @@ def to_text(answer: Answer) -> str:
             if suggestions:
                 message += " Did you mean: " + ", ".join(suggestions) + "?"
             return message
+
+
+def report_text(report: LoadReport) -> str:
+    """A load report: the counts, then a line for each file that did not stay as it was."""
+    lines = [f"{report.folder}: {report.summary()} ({report.seconds:.2f} s)"]
+    for file in report.files:
+        if file.outcome == "unchanged":
+            continue
+        reason = f": {file.reason}" if file.reason else ""
+        lines.append(f"  {file.outcome:<9} {file.file_name}{reason}")
+    return "\n".join(lines)
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -138,6 +161,8 @@ def to_json(answer: Answer) -> dict[str, Any]:
         QuotesAnswer: "quote",
         FiguresAnswer: "figures",
         ArticlesAnswer: "articles",
+        ReloadAnswer: "reload",
+        ReloadLogAnswer: "reload-log",
         HelpAnswer: "help",
         UserError: "error",
     }[type(answer)]
@@ -265,6 +290,11 @@ def escape(text: str) -> str:
     (a zero-width space breaks them; every message is also sent with mentions disabled)."""
     text = _LINE_MARKDOWN.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", text))
     return _MENTION.sub(lambda m: f"@\u200b{m[1]}" if m[1] else f"<\u200b{m[2]}{m[3]}>", text)
+
+
+def code(text: str) -> str:
+    """Text in a code span, where escapes would show: only its backticks need replacing."""
+    return f"`{text.replace('`', 'ˋ')}`"
 
 
 def highlight(text: str, words: Sequence[str]) -> str:
@@ -398,9 +428,44 @@ def _reply(answer: Answer) -> Reply:
                 for item in answer.articles
             ]
             return Reply(tuple(_paged("Articles, newest first", lines, footer="")))
+        case ReloadAnswer(report=report):
+            return Reply((_report_page(report),), ephemeral=True)
+        case ReloadLogAnswer(reloads=reloads):
+            lines = [
+                f"<t:{int(r.at.timestamp())}:f> **{escape(r.user_name)}**: {r.summary} "
+                f"({r.seconds:.1f} s)"
+                for r in reloads
+            ] or ["No reloads yet."]
+            return Reply(
+                (Page("Last reloads", _join_within(lines, DESCRIPTION_LIMIT)),), ephemeral=True
+            )
         case HelpAnswer():
             lines = [f"`{spec.usage}` — {spec.summary}" for spec in answer.commands]
             return Reply((Page("newsdesk commands", "\n".join(lines)),), ephemeral=True)
+
+
+OUTCOME_MARKS = {"added": "➕", "updated": "✏️", "removed": "➖", "failed": "⚠️", "unchanged": "·"}
+
+
+def _report_page(report: LoadReport) -> Page:
+    """Counts in the title; failures first, each with its reason; long lists summarised."""
+    order = {"failed": 0, "added": 1, "updated": 2, "removed": 3, "unchanged": 4}
+    files = sorted(report.files, key=lambda f: (order[f.outcome], f.file_name))
+    shown = [f for f in files if f.outcome != "unchanged"] or files
+    lines = [
+        f"{OUTCOME_MARKS[f.outcome]} **{f.outcome}** {code(f.file_name)}"
+        + (f": {escape(f.reason)}" if f.reason else "")
+        for f in shown
+    ]
+    unchanged = report.count("unchanged")
+    if unchanged and shown is not files:
+        lines.append(f"· {unchanged} unchanged")
+    return Page(
+        fit(f"Reload: {report.summary()}", TITLE_LIMIT),
+        _join_within(lines, DESCRIPTION_LIMIT),
+        footer=f"{report.seconds:.2f} s · {len(report.files)} files in the seeds folder",
+        colour=WARNING_COLOUR if report.failed else COLOUR,
+    )
 
 
 def _facts_pages(answer: FactsAnswer) -> list[Page]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
+import json
 import logging
 import os
 import sqlite3
@@ -117,6 +118,21 @@ MIGRATIONS: tuple[str, ...] = (
     # 2: the page address, when an article file carries it, so that digests can link it.
     """
     ALTER TABLE articles ADD COLUMN url TEXT;
+    """,
+    # 3: the audit trail of reloads: who, when, and what came of it.
+    """
+    CREATE TABLE reloads (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        guild_id INTEGER,
+        user_id INTEGER,
+        user_name TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        failed INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        files TEXT NOT NULL
+    );
+    CREATE INDEX reloads_at ON reloads(at);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -240,6 +256,15 @@ class LoadReport:
 
 class LoadInProgress(RuntimeError):
     """Another load of the folder is running."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadRecord:
+    at: datetime
+    user_name: str
+    summary: str
+    failed: int
+    seconds: float
 
 
 # --- Parsing, in worker processes for big loads -------------------------------------------------
@@ -483,6 +508,45 @@ class Store:
             _topics(index, [*speakers, *(str(row[0]) for row in names)]),
             {a.id: a for a in articles},
         )
+
+    # --- the audit trail ----------------------------------------------------------------------
+
+    async def record_reload(
+        self,
+        report: LoadReport,
+        *,
+        user_name: str,
+        user_id: int | None = None,
+        guild_id: int | None = None,
+    ) -> None:
+        files = json.dumps(
+            [[f.file_name, f.outcome, f.reason] for f in report.files if f.outcome != "unchanged"]
+        )
+        await self.writer.execute(
+            "INSERT INTO reloads (at, guild_id, user_id, user_name, summary, failed, seconds,"
+            " files) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report.started_at.isoformat(),
+                guild_id,
+                user_id,
+                user_name,
+                report.summary(),
+                report.count("failed"),
+                report.seconds,
+                files,
+            ),
+        )
+
+    async def recent_reloads(self, limit: int = 10) -> list[ReloadRecord]:
+        rows = await self.reader.execute_fetchall(
+            "SELECT at, user_name, summary, failed, seconds FROM reloads"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            ReloadRecord(datetime.fromisoformat(at), name, summary, int(failed), float(seconds))
+            for at, name, summary, failed, seconds in rows
+        ]
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -101,6 +101,7 @@ def test_token_is_not_in_repr() -> None:
         ("DEV_GUILD_ID", "my-guild", "a Discord id"),
         ("DIGEST_CHANNEL_ID", "-5", "a Discord id"),
         ("DEV_GUILD_ID", "0", "a Discord id"),
+        ("NEWSDESK_MAX_FILE_BYTES", "2MB", "a whole number of bytes"),
         ("LOG_LEVEL", "LOUD", "one of DEBUG, INFO"),
         ("DISCORD_API_BASE", "127.0.0.1:8080", "http or https URL"),
         ("DISCORD_GATEWAY_URL", "http://127.0.0.1", "ws or wss URL"),

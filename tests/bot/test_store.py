@@ -178,3 +178,50 @@ async def test_reader_during_a_load_sees_the_old_or_the_new_state(
 
     assert set(counts) <= {3, 43}
     assert len(store.snapshot.articles) == 43
+
+
+async def test_concurrent_loads_run_one_after_the_other(store: Store, seeds: Path) -> None:
+    shutil.copy(ARTICLES / "13_pokrovsk_evacuation_unlabeled.txt", seeds)
+
+    first, second = await asyncio.gather(store.load_folder(seeds), store.load_folder(seeds))
+
+    assert first.count("added") == 1
+    assert second.count("added") == 0
+    assert second.count("unchanged") == 4
+
+
+async def test_load_that_would_wait_is_refused_when_asked_not_to(store: Store, seeds: Path) -> None:
+    async with store._load_lock:
+        with pytest.raises(bot.store.LoadInProgress):
+            await store.load_folder(seeds, wait=False)
+
+
+async def test_only_article_files_directly_in_the_folder_are_read(
+    store: Store, seeds: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.txt"
+    shutil.copy(ARTICLES / "07_melitopol_explosions.txt", outside)
+    (seeds / "link.txt").symlink_to(outside)
+    (seeds / "nested").mkdir()
+    shutil.copy(ARTICLES / "09_yonhap_nk_missiles.txt", seeds / "nested" / "deep.txt")
+    shutil.copy(ARTICLES / "10_charlemagne_updated_footer.txt", seeds / "notes.md")
+    (seeds / "image.png").write_bytes(b"\x89PNG")
+
+    report = await store.load_folder(seeds)
+
+    assert outcomes(report)["link.txt"] == "failed"
+    assert "outside the seeds folder" in str(
+        report.files[[f.file_name for f in report.files].index("link.txt")].reason
+    )
+    assert outcomes(report)["notes.md"] == "added"
+    assert "deep.txt" not in outcomes(report)
+    assert "image.png" not in outcomes(report)
+
+
+async def test_reloads_are_written_to_the_audit_trail(store: Store, seeds: Path) -> None:
+    report = await store.load_folder(seeds)
+
+    await store.record_reload(report, user_name="editor", user_id=7, guild_id=9)
+
+    [entry] = await store.recent_reloads()
+    assert (entry.user_name, entry.summary, entry.failed) == ("editor", "3 unchanged", 0)
