@@ -493,7 +493,7 @@ class Desk:
                 return facts
             rows = await self.store.figures(fact_ids=[hit.id for hit in facts.hits])
             wanted = {t.term for t in snapshot.index.parse(topic).terms}
-            about = [r for r in rows if wanted & set(analyze(f"{r.text} {r.unit}"))]
+            about = [r for r in rows if wanted & set(analyze(f"{r.figure.text} {r.figure.unit}"))]
             rows = about or rows
         else:
             assert scope is not None
@@ -503,9 +503,15 @@ class Desk:
             ref = snapshot.article(row.article_id)
             if ref is None:
                 continue
-            groups[_unit_head(row.unit)].append(
+            figure = row.figure
+            groups[_unit_head(figure.unit)].append(
                 FigureItem(
-                    row.text, row.qualifier, row.value, row.claimant, row.when, ArticleRef.of(ref)
+                    figure.text,
+                    figure.qualifier,
+                    figure.value,
+                    figure.claimant,
+                    figure.when,
+                    ArticleRef.of(ref),
                 )
             )
         ordered = sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.extract import KYIV, ExtractionError, extract_bytes
-from bot.model import Article
+from bot.model import Article, Figure
 from bot.search import STOPWORDS, SearchIndex, stem, words
 
 log = logging.getLogger(__name__)
@@ -189,13 +189,7 @@ class QuoteRow:
 class FigureRow:
     article_id: int
     fact_id: int | None
-    text: str
-    qualifier: str | None
-    value: float
-    unit: str
-    claimant: str | None
-    when: str | None
-    sentence: str
+    figure: Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -629,7 +623,7 @@ class Store:
             f" sentence FROM figures {where} ORDER BY article_id DESC, position",
             args,
         )
-        return [FigureRow(*row) for row in rows]
+        return [FigureRow(row[0], row[1], Figure(*row[2:])) for row in rows]
 
 
 # --- Helpers ------------------------------------------------------------------------------------
