@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import pkgutil
 import signal
@@ -69,8 +70,17 @@ class NewsBot(commands.Bot):
         if self.sync_dev_guild and self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to the dev guild %d", len(synced), guild.id)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.HTTPException as error:
+                # The bot still serves wherever its commands are already published.
+                log.error(
+                    "could not sync commands to DEV_GUILD_ID %d (%s); is the bot in that server?",
+                    guild.id,
+                    error.text or error.status,
+                )
+            else:
+                log.info("synced %d commands to the dev guild %d", len(synced), guild.id)
 
     async def close(self) -> None:
         await super().close()  # unloads the extensions, which stops their loops
@@ -102,12 +112,20 @@ async def _serve(settings: Settings) -> int:
         serving = asyncio.create_task(bot.start(settings.discord_token or ""))
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if stopping in done:
-            log.info("stopping: closing the connection and the store")
-            await bot.close()
-        else:
+        if stopping not in done:
             stopping.cancel()
-        await serving
+            await serving
+            return 0
+        log.info("stopping: closing the connection and the store")
+        if not bot.is_ready():
+            # Still starting (logging in, loading, syncing): stop that work first, so that it
+            # does not fail on a connection closed under it.
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+        await bot.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
     return 0
 
 
