@@ -18,6 +18,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
 from bot.render import article_text, report_text, to_json, to_text
+from bot.search import fold
 from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -207,8 +208,8 @@ async def ask(settings: Settings, db: Path, seeds: Path, line: str, *, as_json: 
 
 
 def _fold(text: str) -> str:
-    table = {ord(a): b for a, b in zip("“”„’–—", '"""\'--', strict=True)}
-    return " ".join(text.translate(table).casefold().split())
+    """Expected and found text compared as the search compares them, whitespace folded too."""
+    return " ".join(fold(text).split())
 
 
 async def evaluate(settings: Settings, db: Path, seeds: Path, path: Path) -> int:
