@@ -143,10 +143,6 @@ class Query:
     terms: tuple[QueryTerm, ...]
     suggestions: tuple[str, ...] = ()  # known words that look like its unknown ones
 
-    @property
-    def understood(self) -> bool:
-        return bool(self.terms)
-
 
 # --- The index ----------------------------------------------------------------------------------
 
@@ -316,14 +312,6 @@ class SearchIndex:
             for position in range(min(len(postings), CANDIDATES_PER_TERM)):
                 scores[postings[position]] += weight * impacts[position]
         return sorted(scores, key=lambda fact_id: -scores[fact_id])[:limit]
-
-    def candidates(self, query: Query) -> set[int]:
-        found: set[int] = set()
-        for term in query.terms:
-            postings = self.postings.get(term.term)
-            if postings is not None:
-                found.update(postings[:CANDIDATES_PER_TERM])
-        return found
 
     def suggestions(self, text: str, limit: int = 3) -> list[str]:
         """Words from the index that look like the query's words, for "did you mean"."""

@@ -134,7 +134,7 @@ async def test_failed_file_keeps_its_last_good_version(store: Store, seeds: Path
 
     assert outcomes(report)[SEED_NAME] == "failed"
     assert SEED_NAME in {a.file_name for a in store.snapshot.articles}
-    hits = store.snapshot.index.candidates(store.snapshot.index.parse("containers"))
+    hits = store.snapshot.index.shortlist(store.snapshot.index.parse("containers"))
     assert hits
 
 
@@ -144,7 +144,7 @@ async def test_removed_file_takes_its_facts_out_of_search(store: Store, seeds: P
     await store.load_folder(seeds)
 
     index = store.snapshot.index
-    assert index.candidates(index.parse("Shin Won-sik")) == set()
+    assert index.shortlist(index.parse("Shin Won-sik")) == []
     assert await store.quotes(speaker="Vladimir Putin") == []
 
 
