@@ -10,13 +10,17 @@ import sys
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.commands import Desk, FactsAnswer, NothingFound
 from bot.config import ConfigError, Settings, load_settings
+from bot.digest import FIRST_LOOKBACK, DigestPreview, compose
 from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
+from bot.model import utc_now
 from bot.render import article_text, report_text, to_json, to_text
 from bot.search import fold
 from bot.store import Store, StoreError
@@ -51,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("line", metavar="COMMAND", help="the command, or - to read one per line")
     sync = sub.add_parser("sync", help="publish the slash commands to Discord (rate limited)")
     sync.add_argument("--guild", type=int, help="a server id: publish there only, at once")
+    digest = with_store(sub.add_parser("digest", help="print what a daily digest would post"))
+    digest.add_argument(
+        "--preview",
+        action="store_true",
+        required=True,
+        help="print it here; only the bot posts digests",
+    )
+    digest.add_argument(
+        "--since",
+        metavar="DATE",
+        help="cover articles added or updated after this date (YYYY-MM-DD, or an ISO date and "
+        "time) in DIGEST_TIMEZONE; default: the last 24 hours",
+    )
+    digest.add_argument("--json", action="store_true", help="print JSON instead of text")
     evaluate = with_store(sub.add_parser("eval", help="score /facts against a query file"))
     evaluate.add_argument("file", type=Path, help="a .jsonl file of queries and expectations")
     return parser
@@ -82,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(ask(settings, db, seeds, args.line, as_json=args.json))
             case "eval":
                 return asyncio.run(evaluate(settings, db, seeds, args.file))
+            case "digest":
+                return asyncio.run(digest_preview(settings, db, seeds, args.since, args.json))
             case "sync":
                 return sync(settings, args.guild)
     except KeyboardInterrupt:
@@ -204,6 +224,39 @@ async def ask(settings: Settings, db: Path, seeds: Path, line: str, *, as_json: 
                 print(json.dumps(body, ensure_ascii=False), flush=True)
             else:
                 print(to_text(answer), flush=True)
+    return EXIT_OK
+
+
+def parse_since(text: str, zone: ZoneInfo) -> datetime | None:
+    """A date (its midnight) or a date and time, read in `zone` unless it names its offset."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+async def digest_preview(
+    settings: Settings, db: Path, seeds: Path, since_text: str | None, as_json: bool
+) -> int:
+    zone = settings.digest_timezone
+    since = None
+    if since_text is not None:
+        since = parse_since(since_text, zone)
+        if since is None:
+            print(
+                f"newsdesk: --since {since_text!r} is not a date: expected YYYY-MM-DD or "
+                "YYYY-MM-DDTHH:MM",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    async with open_desk(settings, db, seeds, sync=False) as desk:
+        assert desk.store is not None
+        now = utc_now()  # after a first load, so that what it loaded counts
+        since = since or now - FIRST_LOOKBACK
+        digest = await compose(desk.store, since=since, until=now, zone=zone)
+    answer = DigestPreview(digest)
+    print(json.dumps(to_json(answer), ensure_ascii=False, indent=2) if as_json else to_text(answer))
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ import cogs
 from bot.commands import Desk
 from bot.config import Settings
 from bot.discord_ui import NO_MENTIONS, NewsTree
+from bot.model import Clock
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,13 @@ def point_at(settings: Settings) -> None:
 class NewsBot(commands.Bot):
     desk: Desk
 
-    def __init__(self, settings: Settings, *, sync_dev_guild: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sync_dev_guild: bool = True,
+        clock: Clock = discord.utils.utcnow,
+    ) -> None:
         # Slash commands only: the bot needs guild events and never reads message content.
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -49,10 +56,12 @@ class NewsBot(commands.Bot):
         )
         self.settings = settings
         self.sync_dev_guild = sync_dev_guild
+        # discord.py's clock, which its tasks loops also read; tests run both on virtual time.
+        self.clock = clock
         self.store: Store | None = None
 
     async def setup_hook(self) -> None:
-        self.store = await Store.open(self.settings.db_path)
+        self.store = await Store.open(self.settings.db_path, clock=self.clock)
         if not self.store.snapshot.articles:
             try:
                 report = await self.store.load_folder(

@@ -430,18 +430,7 @@ class Desk:
         row = resolve_article(snapshot, article)
         if isinstance(row, UserError):
             return row
-        facts = await self.store.article_facts(row.id)
-        figures = await self.store.figures(article_id=row.id)
-        with_figures = {f.fact_id for f in figures}
-        key = sorted(
-            (f for f in facts if f.section_kind != "lead"),
-            key=lambda f: (
-                _KIND_ORDER.get(f.section_kind, 9),
-                f.id not in with_figures,
-                f.position,
-            ),
-        )[:KEY_FACTS]
-        key.sort(key=lambda f: f.position)
+        key = await key_facts(self.store, row.id)
         sources = await self.store.sources(row.id)
         return SummaryAnswer(
             ArticleRef.of(row),
@@ -677,6 +666,18 @@ _KIND_ORDER = {
     "reminder": 5,
     "reference": 6,
 }
+
+
+async def key_facts(store: Store, article_id: int, count: int = KEY_FACTS) -> list[FactRow]:
+    """An article's key facts in reading order: details before background, figures first."""
+    facts = await store.article_facts(article_id)
+    with_figures = {f.fact_id for f in await store.figures(article_id=article_id)}
+    key = sorted(
+        (f for f in facts if f.section_kind != "lead"),
+        key=lambda f: (_KIND_ORDER.get(f.section_kind, 9), f.id not in with_figures, f.position),
+    )[:count]
+    key.sort(key=lambda f: f.position)
+    return key
 
 
 def resolve_article(snapshot: Snapshot, text: str | None) -> ArticleRow | UserError:

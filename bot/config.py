@@ -43,6 +43,7 @@ class Settings:
     digest_channel_id: int | None = None
     digest_time: time = time(8, 0)
     digest_timezone: ZoneInfo = UTC
+    digest_skip_empty: bool = False
     article_timezone: ZoneInfo = KYIV
     log_level: str = "INFO"
     discord_api_base: str | None = None
@@ -81,6 +82,7 @@ def load_settings(
         digest_channel_id=get("DIGEST_CHANNEL_ID", _snowflake, None),
         digest_time=get("DIGEST_TIME", _clock_time, defaults.digest_time),
         digest_timezone=get("DIGEST_TIMEZONE", _zone, defaults.digest_timezone),
+        digest_skip_empty=get("DIGEST_SKIP_EMPTY", _flag, defaults.digest_skip_empty),
         article_timezone=get("ARTICLE_TIMEZONE", _zone, defaults.article_timezone),
         log_level=get("LOG_LEVEL", _log_level, defaults.log_level),
         discord_api_base=get("DISCORD_API_BASE", _url(("http", "https")), None),
@@ -100,14 +102,32 @@ def _snowflake(name: str, value: str) -> int:
     return int(value)
 
 
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_CLOCK = re.compile(r"(\d{1,2})[:.h](\d{2})")
+
+
+def parse_clock_time(text: str) -> time | None:
+    """A 24-hour time of day written HH:MM (or H:MM, HH.MM); None when it is not one."""
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
 
 
 def _clock_time(name: str, value: str) -> time:
-    match = _CLOCK.fullmatch(value)
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+    parsed = parse_clock_time(value)
+    if parsed is None:
         raise ConfigError(name, value, "a 24-hour time HH:MM between 00:00 and 23:59, e.g. 08:30")
-    return time(int(match[1]), int(match[2]))
+    return parsed
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "on": True}
+_FLAGS |= {"0": False, "false": False, "no": False, "off": False}
+
+
+def _flag(name: str, value: str) -> bool:
+    if value.lower() not in _FLAGS:
+        raise ConfigError(name, value, "true or false")
+    return _FLAGS[value.lower()]
 
 
 def _zone(name: str, value: str) -> ZoneInfo:

@@ -9,8 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.commands import Answer
-from bot.render import CONTENT_LIMIT, Page, Reply, fit, to_reply
+from bot.render import CONTENT_LIMIT, AnyAnswer, Page, Reply, fit, to_reply
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ class Pager(discord.ui.View):
                 await self.message.edit(view=self)
 
 
-async def send_answer(interaction: discord.Interaction, answer: Answer) -> None:
+async def send_answer(interaction: discord.Interaction, answer: AnyAnswer) -> None:
     await send_reply(interaction, to_reply(answer))
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
+
+# What says the time now, aware and in UTC: the bot passes discord.py's (which tests drive on
+# virtual time), everything else the system's.
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 SectionKind = Literal[
     "lead", "details", "quote", "background", "previously", "reminder", "reference", "body"

@@ -6,8 +6,9 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.commands import (
     Answer,
@@ -26,8 +27,20 @@ from bot.commands import (
     UserError,
     clip,
 )
+from bot.digest import (
+    Digest,
+    DigestChanged,
+    DigestConfig,
+    DigestItem,
+    DigestPosted,
+    DigestPreview,
+    DigestStatus,
+)
 from bot.model import Article
-from bot.store import LoadReport
+from bot.store import DigestDay, LoadReport
+
+# Everything a command can answer, the digest's answers included.
+AnyAnswer = Answer | DigestStatus | DigestChanged | DigestPreview | DigestPosted
 
 # --- Terminal text -----------------------------------------------------------------------------
 
@@ -47,9 +60,17 @@ def fact_citation(hit: FactHit) -> str:
     return " · ".join(parts)
 
 
-def to_text(answer: Answer) -> str:
+def to_text(answer: AnyAnswer) -> str:
     """An answer as a person reads it in a terminal."""
     match answer:
+        case DigestPreview(digest=digest):
+            return digest_text(digest)
+        case DigestStatus():
+            return status_text(answer)
+        case DigestChanged(change=change, status=status, warning=warning):
+            return "\n".join(p for p in (change, warning, status_text(status)) if p)
+        case DigestPosted(day=day):
+            return posted_text(day)
         case FactsAnswer():
             scope = f" in #{answer.article.id}" if answer.article else ""
             lines = [f"Facts about “{answer.topic}”{scope}:"]
@@ -151,9 +172,13 @@ def report_text(report: LoadReport) -> str:
 # --- JSON ---------------------------------------------------------------------------------------
 
 
-def to_json(answer: Answer) -> dict[str, Any]:
+def to_json(answer: AnyAnswer) -> dict[str, Any]:
     """An answer as plain JSON values; /facts results are always under "results"."""
     kind = {
+        DigestPreview: "digest",
+        DigestStatus: "digest-status",
+        DigestChanged: "digest-settings",
+        DigestPosted: "digest-posted",
         FactsAnswer: "facts",
         NothingFound: "facts",
         SourcesAnswer: "source",
@@ -187,8 +212,10 @@ def _plain(value: Any) -> Any:
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, ZoneInfo):
+        return value.key
     return value
 
 
@@ -311,7 +338,7 @@ def fit(text: str, limit: int) -> str:
     return clip(text, limit)
 
 
-def to_reply(answer: Answer) -> Reply:
+def to_reply(answer: AnyAnswer) -> Reply:
     """An answer as Discord shows it, every page within Discord's limits."""
     reply = _reply(answer)
     return dataclasses.replace(reply, pages=tuple(within_limits(p) for p in reply.pages))
@@ -346,8 +373,21 @@ def within_limits(page: Page) -> Page:
     return page
 
 
-def _reply(answer: Answer) -> Reply:
+def _reply(answer: AnyAnswer) -> Reply:
     match answer:
+        case DigestPreview(digest=digest):
+            messages = digest_messages(digest)
+            pages = tuple(page for message in messages for page in message.pages)
+            return Reply(pages, text=messages[0].content, ephemeral=True)
+        case DigestStatus():
+            return Reply((_status_page("Daily digest", answer),), ephemeral=True)
+        case DigestChanged(change=change, status=status, warning=warning):
+            page = _status_page(change, status)
+            if warning:
+                page = dataclasses.replace(page, description=warning, colour=WARNING_COLOUR)
+            return Reply((page,), ephemeral=True)
+        case DigestPosted(day=day):
+            return Reply(text=fit(posted_text(day, markdown=True), CONTENT_LIMIT), ephemeral=True)
         case FactsAnswer():
             return Reply(tuple(_facts_pages(answer)))
         case NothingFound():
@@ -539,3 +579,223 @@ def _join_within(lines: list[str], limit: int) -> str:
 
 def _article_footer(article: ArticleRef) -> str:
     return f"#{article.id} · {date_text(article.published)}"
+
+
+# --- The daily digest ---------------------------------------------------------------------------
+
+MESSAGE_EMBEDS_LIMIT = 10  # embeds in one message; their 6,000 characters are counted together
+LEAD_LENGTH = 350
+FACT_LENGTH = 400
+HEADLINES_SHOWN = 40
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordMessage:
+    """One channel message: content and embeds, within Discord's limits for a message."""
+
+    content: str
+    pages: tuple[Page, ...] = ()
+
+
+def digest_heading(digest: Digest) -> str:
+    zone = ZoneInfo(digest.zone)
+    day = f"{digest.day:%A} {digest.day.day} {digest.day:%B %Y}"
+    since = digest.since.astimezone(zone)
+    return f"Daily digest · {day} · since {since:%A} {since.day} {since:%B, %H:%M} ({digest.zone})"
+
+
+def digest_count(digest: Digest) -> str:
+    if not digest.article_count:
+        return "No new articles."
+    added = sum(1 for item in digest.items if not item.updated)
+    updated = len(digest.items) - added
+    parts = [f"{added} new" if added else "", f"{updated} updated" if updated else ""]
+    if digest.more:
+        parts.append(f"{len(digest.more)} more by headline")
+    noun = "article" if digest.article_count == 1 else "articles"
+    return f"{digest.article_count} {noun}: " + ", ".join(p for p in parts if p) + "."
+
+
+def digest_messages(digest: Digest) -> list[DiscordMessage]:
+    """A digest as channel messages: a heading, then one embed per article, as many to a
+    message as Discord allows; headlines beyond those shown in full close the last one."""
+    pages = [_digest_page(item) for item in digest.items]
+    if digest.more:
+        lines = [
+            f"• {_headline(ref)} · {date_text(ref.published)} (#{ref.id})"
+            for ref in digest.more[:HEADLINES_SHOWN]
+        ]
+        if len(digest.more) > HEADLINES_SHOWN:
+            lines.append(f"… and {len(digest.more) - HEADLINES_SHOWN} more: see /articles")
+        pages.append(
+            Page(
+                fit(f"Also new or updated: {len(digest.more)} more", TITLE_LIMIT),
+                _join_within(lines, DESCRIPTION_LIMIT),
+            )
+        )
+    pages = [within_limits(page) for page in pages]
+    batches: list[list[Page]] = []
+    for page in pages:
+        last = batches[-1] if batches else None
+        if (
+            last is not None
+            and len(last) < MESSAGE_EMBEDS_LIMIT
+            and sum(p.size for p in last) + page.size <= EMBED_TOTAL_LIMIT
+        ):
+            last.append(page)
+        else:
+            batches.append([page])
+    heading = f"**{escape(digest_heading(digest))}**\n{digest_count(digest)}"
+    if not batches:
+        return [DiscordMessage(fit(heading, CONTENT_LIMIT))]
+    messages = [DiscordMessage(fit(heading, CONTENT_LIMIT), tuple(batches[0]))]
+    messages += [
+        DiscordMessage(f"Daily digest, continued ({n}/{len(batches)})", tuple(batch))
+        for n, batch in enumerate(batches[1:], 2)
+    ]
+    return messages
+
+
+def _headline(ref: ArticleRef) -> str:
+    if not ref.url:
+        return escape(ref.title)
+    # The address comes from the article: keep it from closing the link early.
+    url = ref.url.replace(" ", "%20").replace(")", "%29").replace(">", "%3E")
+    return f"[{escape(ref.title)}]({url})"
+
+
+def _digest_page(item: DigestItem) -> Page:
+    state = "updated" if item.updated else "new"
+    lines = [
+        f"*{date_text(item.article.published)}* · {state}",
+        escape(fit(item.lead, LEAD_LENGTH)),
+    ]
+    if item.key_facts:
+        lines.append("")
+        lines += [f"• {escape(fit(fact, FACT_LENGTH))}" for fact in item.key_facts]
+    if item.sources:
+        lines += ["", fit("**Sources:** " + escape("; ".join(item.sources)), 600)]
+    return Page(
+        fit(item.article.title, TITLE_LIMIT),
+        "\n".join(lines),
+        footer=f"#{item.article.id} · /summary article:{item.article.id} for more",
+        url=item.article.url,
+    )
+
+
+def digest_text(digest: Digest) -> str:
+    """A digest for the terminal."""
+    lines = [digest_heading(digest), digest_count(digest)]
+    for number, item in enumerate(digest.items, 1):
+        meta = [date_text(item.article.published), "updated" if item.updated else "new"]
+        if item.article.url:
+            meta.append(item.article.url)
+        lines += ["", f"{number}. {item.article.title} (#{item.article.id})"]
+        lines += [f"   {' · '.join(meta)}", f"   {item.lead}"]
+        lines += [f"   • {fact}" for fact in item.key_facts]
+        if item.sources:
+            lines.append("   Sources: " + "; ".join(item.sources))
+    if digest.more:
+        lines += ["", "Also new or updated:"]
+        lines += [f"   {citation(ref)}" for ref in digest.more]
+    return "\n".join(lines)
+
+
+def next_post_text(status: DigestStatus) -> str:
+    config = status.config
+    if not config.enabled:
+        return "Off: /digest on to turn it back on"
+    if config.channel_id is None:
+        return "None until a channel is set with /digest channel"
+    if status.next_post is None:
+        return "None"
+    if status.next_post <= status.now:
+        return "Due now: it goes out within a minute"
+    return _local(status.next_post, config)
+
+
+def _local(when: datetime, config: DigestConfig) -> str:
+    local = when.astimezone(config.zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def last_digest_text(day: DigestDay | None, config: DigestConfig) -> str:
+    if day is None:
+        return "None yet"
+    when = _local(day.finished_at or day.claimed_at, config)
+    how = "by /digest now" if day.trigger == "now" else "on schedule"
+    match day.status:
+        case "posted":
+            noun = "article" if day.articles == 1 else "articles"
+            return f"Posted {when} {how}: {day.articles} {noun}, {len(day.message_ids)} messages"
+        case "skipped":
+            return f"Skipped {when}: no new articles"
+        case "claimed":
+            return (
+                f"Started {when} {how} with no outcome recorded: the bot may have stopped while "
+                "posting. It is not tried again by itself, so it never posts twice; "
+                "/digest now posts it."
+            )
+    retry = (
+        f"next try {_local(day.next_attempt_at, config)}"
+        if day.next_attempt_at
+        else "no more tries today; fix it, then /digest now"
+    )
+    return f"Failed {when} (attempt {day.attempts}): {day.error}; {retry}"
+
+
+def status_text(status: DigestStatus) -> str:
+    config = status.config
+    channel = f"#{config.channel_id}" if config.channel_id else "not set"
+    default = "" if config.configured else " (defaults from the settings)"
+    return "\n".join(
+        [
+            f"Channel: {channel}{default}",
+            f"Time: {config.at:%H:%M} {config.zone.key}",
+            "When nothing is new: " + ("skip the day" if config.skip_empty else "post a line"),
+            f"Next post: {next_post_text(status)}",
+            f"Last digest: {last_digest_text(status.last, config)}",
+        ]
+    )
+
+
+def _status_page(title: str, status: DigestStatus) -> Page:
+    config = status.config
+    channel = f"<#{config.channel_id}>" if config.channel_id else "Not set: /digest channel"
+    next_post = next_post_text(status)
+    if status.next_post is not None and status.next_post > status.now and config.active:
+        next_post += f" · <t:{int(status.next_post.timestamp())}:R>"
+    last = escape(last_digest_text(status.last, config))
+    if status.last is not None and status.last.message_ids and status.last.channel_id:
+        link = (
+            f"https://discord.com/channels/{config.guild_id}/{status.last.channel_id}/"
+            f"{status.last.message_ids[0]}"
+        )
+        last += f" · [jump]({link})"
+    failed = status.last is not None and status.last.status == "failed"
+    fields = (
+        Field("Channel", channel, inline=True),
+        Field("Time", f"{config.at:%H:%M} {config.zone.key}", inline=True),
+        Field("When nothing is new", "Skip the day" if config.skip_empty else "Post a line", True),
+        Field("Next post", fit(next_post, FIELD_VALUE_LIMIT)),
+        Field("Last digest", fit(last, FIELD_VALUE_LIMIT)),
+    )
+    return Page(
+        fit(title, TITLE_LIMIT),
+        "" if config.configured else "Using the defaults from the bot's settings.",
+        fields,
+        colour=WARNING_COLOUR if failed else COLOUR,
+    )
+
+
+def posted_text(day: DigestDay, *, markdown: bool = False) -> str:
+    where = f"<#{day.channel_id}>" if markdown else f"channel {day.channel_id}"
+    if day.status == "posted":
+        noun = "article" if day.articles == 1 else "articles"
+        return (
+            f"Posted today's digest in {where}: {day.articles} {noun} in "
+            f"{len(day.message_ids)} messages. No other digest follows today."
+        )
+    if day.status == "skipped":
+        return "Nothing is new since the last digest, and empty days are skipped: nothing posted."
+    return f"Could not post today's digest in {where}: {day.error}"

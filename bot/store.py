@@ -13,7 +13,7 @@ import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.extract import KYIV, ExtractionError, extract_bytes
-from bot.model import Article, Figure
+from bot.model import Article, Clock, Figure, utc_now
 from bot.search import STOPWORDS, SearchIndex, stem, words
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,38 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reloads_at ON reloads(at);
     """,
+    # 4: daily digests: each server's schedule, and one row per server and local day, whose
+    # primary key is the claim that makes a day's digest go out once.
+    """
+    CREATE TABLE digest_settings (
+        guild_id INTEGER PRIMARY KEY,
+        channel_id INTEGER,
+        post_time TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        skip_empty INTEGER NOT NULL,
+        schedule_from TEXT NOT NULL,
+        updated_by INTEGER,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE digest_days (
+        guild_id INTEGER NOT NULL,
+        local_date TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        status TEXT NOT NULL,
+        channel_id INTEGER,
+        since TEXT NOT NULL,
+        until TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        finished_at TEXT,
+        attempts INTEGER NOT NULL,
+        next_attempt_at TEXT,
+        error TEXT,
+        articles INTEGER NOT NULL DEFAULT 0,
+        message_ids TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (guild_id, local_date)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -206,6 +238,40 @@ class Snapshot:
 
     def article(self, article_id: int) -> ArticleRow | None:
         return self.by_id.get(article_id)
+
+
+DigestStatus = Literal["claimed", "posted", "skipped", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSettingsRow:
+    guild_id: int
+    channel_id: int | None
+    post_time: time
+    timezone: ZoneInfo
+    enabled: bool
+    skip_empty: bool
+    schedule_from: datetime  # slots before this instant are not posted: the schedule was not set
+
+
+@dataclass(frozen=True, slots=True)
+class DigestDay:
+    """One server's digest for one local day: claimed, then posted, skipped or failed."""
+
+    guild_id: int
+    local_date: date
+    trigger: str  # "schedule", or "now" for a moderator's /digest now
+    status: DigestStatus
+    channel_id: int | None
+    since: datetime  # the articles added or updated after this instant...
+    until: datetime  # ...and up to this one
+    claimed_at: datetime
+    finished_at: datetime | None
+    attempts: int
+    next_attempt_at: datetime | None
+    error: str | None
+    articles: int
+    message_ids: tuple[int, ...]
 
 
 # --- Load reports -------------------------------------------------------------------------------
@@ -316,10 +382,13 @@ class Store:
     reader: aiosqlite.Connection
     writer: aiosqlite.Connection
     snapshot: Snapshot
+    clock: Clock = utc_now
     _load_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Statements on the writer outside a load must not land inside the load's transaction.
+    _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    async def open(cls, path: str | Path) -> Store:
+    async def open(cls, path: str | Path, *, clock: Clock = utc_now) -> Store:
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -330,7 +399,7 @@ class Store:
         except BaseException:
             await writer.close()
             raise
-        store = cls(path, reader, writer, Snapshot(0, SearchIndex(), (), ()))
+        store = cls(path, reader, writer, Snapshot(0, SearchIndex(), (), ()), clock)
         store.snapshot = await store._read_snapshot()
         return store
 
@@ -367,7 +436,7 @@ class Store:
             return await self._load(Path(folder), timezone, max_bytes)
 
     async def _load(self, folder: Path, timezone: ZoneInfo, max_bytes: int) -> LoadReport:
-        started = datetime.now(UTC)
+        started = self.clock()
         clock = asyncio.get_running_loop().time()
         known = {
             row[0]: (row[1], row[2])
@@ -391,9 +460,13 @@ class Store:
         reports += [FileReport(name, "removed") for name in removed]
 
         if to_parse or removed:
-            reports += await self._write(
-                _parse_all(to_parse, timezone.key), [known[n][1] for n in removed], known, started
-            )
+            async with self._write_lock:
+                reports += await self._write(
+                    _parse_all(to_parse, timezone.key),
+                    [known[n][1] for n in removed],
+                    known,
+                    started,
+                )
         if any(r.outcome in ("added", "updated", "removed") for r in reports):
             self.snapshot = await self._read_snapshot()
         reports.sort(key=lambda r: r.file_name)
@@ -516,7 +589,7 @@ class Store:
         files = json.dumps(
             [[f.file_name, f.outcome, f.reason] for f in report.files if f.outcome != "unchanged"]
         )
-        await self.writer.execute(
+        await self._execute_write(
             "INSERT INTO reloads (at, guild_id, user_id, user_name, summary, failed, seconds,"
             " files) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -541,6 +614,161 @@ class Store:
             ReloadRecord(datetime.fromisoformat(at), name, summary, int(failed), float(seconds))
             for at, name, summary, failed, seconds in rows
         ]
+
+    async def _execute_write(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """One statement on the writer, outside any load's transaction; the rows it changed."""
+        async with self._write_lock:
+            cursor = await self.writer.execute(sql, args)
+            changed = cursor.rowcount
+            await cursor.close()
+        return changed
+
+    # --- daily digests ------------------------------------------------------------------------
+
+    async def digest_settings(self) -> dict[int, DigestSettingsRow]:
+        """Every server's own digest settings, by server id."""
+        rows = await self.reader.execute_fetchall(
+            "SELECT guild_id, channel_id, post_time, timezone, enabled, skip_empty, schedule_from"
+            " FROM digest_settings"
+        )
+        return {int(row[0]): _digest_settings_row(row) for row in rows}
+
+    async def save_digest_settings(
+        self, settings: DigestSettingsRow, *, updated_by: int | None
+    ) -> None:
+        await self._execute_write(
+            "INSERT INTO digest_settings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,"
+            " post_time = excluded.post_time, timezone = excluded.timezone,"
+            " enabled = excluded.enabled, skip_empty = excluded.skip_empty,"
+            " schedule_from = excluded.schedule_from, updated_by = excluded.updated_by,"
+            " updated_at = excluded.updated_at",
+            (
+                settings.guild_id,
+                settings.channel_id,
+                settings.post_time.strftime("%H:%M"),
+                settings.timezone.key,
+                int(settings.enabled),
+                int(settings.skip_empty),
+                _stamp(settings.schedule_from),
+                updated_by,
+                _stamp(self.clock()),
+            ),
+        )
+
+    async def claim_digest_day(
+        self,
+        guild_id: int,
+        local_date: date,
+        *,
+        trigger: str,
+        channel_id: int,
+        since: datetime,
+        until: datetime,
+    ) -> DigestDay | None:
+        """Claim a server's day: the one caller that gets the row back posts; None for the rest,
+        in this process or another on the same database."""
+        claimed = await self._execute_write(
+            "INSERT INTO digest_days (guild_id, local_date, trigger, status, channel_id, since,"
+            " until, claimed_at, attempts) VALUES (?, ?, ?, 'claimed', ?, ?, ?, ?, 1)"
+            " ON CONFLICT DO NOTHING",
+            (
+                guild_id,
+                local_date.isoformat(),
+                trigger,
+                channel_id,
+                _stamp(since),
+                _stamp(until),
+                _stamp(self.clock()),
+            ),
+        )
+        return await self.digest_day(guild_id, local_date) if claimed else None
+
+    async def reclaim_digest_day(
+        self,
+        guild_id: int,
+        local_date: date,
+        *,
+        trigger: str,
+        channel_id: int,
+        max_attempts: int | None,
+        stale_before: datetime | None = None,
+    ) -> DigestDay | None:
+        """Claim a day whose digest failed again: a retry that is due (within `max_attempts`),
+        or, when `stale_before` is given, also a claim older than it that never recorded an
+        outcome. Only one caller gets the row back."""
+        now = _stamp(self.clock())
+        conditions = ["(status = 'failed' AND (? IS NULL OR attempts < ?)"]
+        args: list[Any] = [trigger, channel_id, now, guild_id, local_date.isoformat()]
+        args += [max_attempts, max_attempts]
+        if max_attempts is not None:
+            conditions[0] += " AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
+            args.append(now)
+        conditions[0] += ")"
+        if stale_before is not None:
+            conditions.append("(status = 'claimed' AND claimed_at < ?)")
+            args.append(_stamp(stale_before))
+        claimed = await self._execute_write(
+            "UPDATE digest_days SET status = 'claimed', trigger = ?, channel_id = ?,"
+            " claimed_at = ?, attempts = attempts + 1, next_attempt_at = NULL"
+            f" WHERE guild_id = ? AND local_date = ? AND ({' OR '.join(conditions)})",
+            args,
+        )
+        return await self.digest_day(guild_id, local_date) if claimed else None
+
+    async def finish_digest_day(
+        self,
+        guild_id: int,
+        local_date: date,
+        status: DigestStatus,
+        *,
+        message_ids: Sequence[int] = (),
+        articles: int = 0,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> DigestDay:
+        await self._execute_write(
+            "UPDATE digest_days SET status = ?, finished_at = ?, message_ids = ?, articles = ?,"
+            " error = ?, next_attempt_at = ? WHERE guild_id = ? AND local_date = ?",
+            (
+                status,
+                _stamp(self.clock()),
+                json.dumps(list(message_ids)),
+                articles,
+                error,
+                _stamp(next_attempt_at) if next_attempt_at else None,
+                guild_id,
+                local_date.isoformat(),
+            ),
+        )
+        day = await self.digest_day(guild_id, local_date)
+        assert day is not None  # it was claimed before it was finished
+        return day
+
+    async def digest_day(self, guild_id: int, local_date: date) -> DigestDay | None:
+        rows = await self.reader.execute_fetchall(
+            f"SELECT {_DIGEST_DAY_COLUMNS} FROM digest_days WHERE guild_id = ? AND local_date = ?",
+            (guild_id, local_date.isoformat()),
+        )
+        return next((_digest_day(row) for row in rows), None)
+
+    async def latest_digest_day(self, guild_id: int) -> DigestDay | None:
+        rows = await self.reader.execute_fetchall(
+            f"SELECT {_DIGEST_DAY_COLUMNS} FROM digest_days WHERE guild_id = ?"
+            " ORDER BY local_date DESC LIMIT 1",
+            (guild_id,),
+        )
+        return next((_digest_day(row) for row in rows), None)
+
+    async def digest_covered_until(self, guild_id: int) -> datetime | None:
+        """Up to when the server's posted (or rightly skipped) digests covered the articles."""
+        row = await _one(
+            self.reader,
+            "SELECT MAX(until) FROM digest_days WHERE guild_id = ? AND status IN"
+            " ('posted', 'skipped')",
+            (guild_id,),
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -651,6 +879,52 @@ def _article_row(row: Sequence[Any]) -> ArticleRow:
     )
 
 
+def _stamp(when: datetime) -> str:
+    """An instant as fixed-width UTC text, so that SQL compares instants as it compares text."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _digest_settings_row(row: Sequence[Any]) -> DigestSettingsRow:
+    hours, minutes = str(row[2]).split(":")
+    return DigestSettingsRow(
+        int(row[0]),
+        int(row[1]) if row[1] is not None else None,
+        time(int(hours), int(minutes)),
+        ZoneInfo(str(row[3])),
+        bool(row[4]),
+        bool(row[5]),
+        datetime.fromisoformat(row[6]),
+    )
+
+
+_DIGEST_DAY_COLUMNS = (
+    "guild_id, local_date, trigger, status, channel_id, since, until, claimed_at, finished_at,"
+    " attempts, next_attempt_at, error, articles, message_ids"
+)
+
+
+def _digest_day(row: Sequence[Any]) -> DigestDay:
+    def instant(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return DigestDay(
+        int(row[0]),
+        date.fromisoformat(row[1]),
+        str(row[2]),
+        row[3],
+        int(row[4]) if row[4] is not None else None,
+        datetime.fromisoformat(row[5]),
+        datetime.fromisoformat(row[6]),
+        datetime.fromisoformat(row[7]),
+        instant(row[8]),
+        int(row[9]),
+        instant(row[10]),
+        row[11],
+        int(row[12]),
+        tuple(int(i) for i in json.loads(row[13])),
+    )
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: transactions are begun and ended explicitly, where they belong.
     db = await aiosqlite.connect(path, isolation_level=None)
@@ -665,9 +939,11 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return db
 
 
-async def _one(db: aiosqlite.Connection, sql: str) -> Sequence[Any] | None:
+async def _one(
+    db: aiosqlite.Connection, sql: str, args: Sequence[Any] = ()
+) -> Sequence[Any] | None:
     """The first row of a query, with its statement finished: an open one blocks COMMIT."""
-    rows = await db.execute_fetchall(sql)
+    rows = await db.execute_fetchall(sql, args)
     return next(iter(rows), None)
 
 

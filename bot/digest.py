@@ -1,0 +1,539 @@
+"""The daily digest: each server's schedule, what a digest says, and posting each day once."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Protocol
+from zoneinfo import ZoneInfo, available_timezones
+
+from rapidfuzz import fuzz, process
+
+from bot.commands import ArticleRef, UserError, key_facts
+from bot.config import Settings
+from bot.model import Clock, utc_now
+from bot.store import DigestDay, DigestSettingsRow, Store
+
+log = logging.getLogger(__name__)
+
+FIRST_LOOKBACK = timedelta(days=1)  # what a server's first digest covers
+ARTICLES_IN_FULL = 30  # more than this are listed by headline only, so a busy day stays readable
+FACTS_PER_ARTICLE = 3
+# A failed post is tried again after each of these; then the day is given up and shown as failed.
+RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# A claim this old with no outcome belongs to a process that stopped while posting. It is not
+# retried by itself (that might post twice); /digest now may take it over.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+# --- Schedules ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestDefaults:
+    """What a server that has not configured its digest gets, from the settings."""
+
+    channel_id: int | None = None
+    at: time = time(8, 0)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    skip_empty: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings) -> DigestDefaults:
+        return cls(
+            settings.digest_channel_id,
+            settings.digest_time,
+            settings.digest_timezone,
+            settings.digest_skip_empty,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestConfig:
+    guild_id: int
+    channel_id: int | None
+    at: time
+    zone: ZoneInfo
+    enabled: bool
+    skip_empty: bool
+    schedule_from: datetime | None  # slots before this instant were set too late to be posted
+    configured: bool  # False: the defaults from the settings
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and self.channel_id is not None
+
+    def local_date(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
+
+    def slot(self, day: date) -> datetime:
+        return slot(day, self.at, self.zone)
+
+    def due_date(self, now: datetime) -> date | None:
+        """The local day whose digest is due at `now`: today once its time has come (and
+        until the day ends, which is the catch-up after downtime), unless the schedule was set
+        after today's time."""
+        if not self.active:
+            return None
+        today = self.local_date(now)
+        at = self.slot(today)
+        if now < at or (self.schedule_from is not None and at < self.schedule_from):
+            return None
+        return today
+
+    def next_post(self, now: datetime, today: DigestDay | None) -> datetime | None:
+        """When the next digest goes out; `now` when today's is due and not yet out."""
+        if not self.active:
+            return None
+        local_today = self.local_date(now)
+        if today is not None and today.local_date == local_today:
+            if today.status == "failed" and today.next_attempt_at is not None:
+                return max(today.next_attempt_at, now)
+            return self.slot(local_today + timedelta(days=1))
+        if self.due_date(now) is not None:
+            return now
+        at = self.slot(local_today)
+        if now < at and (self.schedule_from is None or at >= self.schedule_from):
+            return at
+        return self.slot(local_today + timedelta(days=1))
+
+    def to_row(self) -> DigestSettingsRow:
+        return DigestSettingsRow(
+            self.guild_id,
+            self.channel_id,
+            self.at,
+            self.zone,
+            self.enabled,
+            self.skip_empty,
+            self.schedule_from or datetime.min.replace(tzinfo=UTC),
+        )
+
+
+def slot(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The instant the clocks of `zone` show `at` on `day`, in UTC.
+
+    Across daylight saving this is what a reader expects: 08:00 stays 08:00 by the local clock.
+    In the autumn's repeated hour it is the first pass; in the spring's skipped hour, the time
+    an hour on (02:30 on a day that jumps from 02:00 to 03:00 is 03:30), as PEP 495 reads it.
+    """
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+_ZONE_ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC", "kiev": "Europe/Kyiv"}
+_LEGACY_ZONES = ("Etc/", "SystemV/", "US/", "posix", "right/", "Factory")
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    """The IANA zones a moderator would pick from: Region/City names, and UTC."""
+    names = {n for n in available_timezones() if "/" in n and not n.startswith(_LEGACY_ZONES)}
+    return ("UTC", *sorted(names))
+
+
+def _city(name: str) -> str:
+    return name.rsplit("/", 1)[-1].replace("_", " ").casefold()
+
+
+def zone_named(text: str) -> ZoneInfo | UserError:
+    """An IANA zone from what a moderator typed: its name in any case, or a city only one zone
+    is named after ("kyiv", "new york"). Anything else gets suggestions, never a guess."""
+    wanted = " ".join(text.split())
+    folded = wanted.casefold()
+    names = zone_names()
+    found = _ZONE_ALIASES.get(folded) or next((n for n in names if n.casefold() == folded), None)
+    if found is None:
+        by_city = [n for n in names if _city(n) == folded.replace("_", " ")]
+        found = by_city[0] if len(by_city) == 1 else None
+    if found is not None:
+        return ZoneInfo(found)
+    return UserError(f"“{wanted}” is not a time zone I know.", tuple(complete_zone(wanted)[:3]))
+
+
+def complete_zone(text: str, limit: int = 25) -> list[str]:
+    """Zone names for autocomplete: names or cities starting with the text, then close ones."""
+    folded = " ".join(text.split()).casefold().replace("_", " ")
+    names = zone_names()
+    if not folded:
+        return list(names[:limit])
+    readable = {n: n.replace("_", " ").casefold() for n in names}
+    starts = [n for n in names if readable[n].startswith(folded) or _city(n).startswith(folded)]
+    within = [n for n in names if folded in readable[n] and n not in starts]
+    picked = list(dict.fromkeys([*starts, *within]))[:limit]
+    if len(picked) < limit:
+        close = process.extract(
+            folded, readable, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=60
+        )
+        picked += [name for _, _, name in close if name not in picked][: limit - len(picked)]
+    return picked
+
+
+# --- What a digest says -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    article: ArticleRef
+    lead: str  # the lead's first sentence
+    key_facts: tuple[str, ...]
+    sources: tuple[str, ...]
+    updated: bool  # changed since it was first loaded, rather than new
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The articles added or updated between `since` and `until`, newest first."""
+
+    day: date
+    zone: str
+    since: datetime
+    until: datetime
+    items: tuple[DigestItem, ...]
+    more: tuple[ArticleRef, ...] = ()  # beyond those shown in full
+
+    @property
+    def article_count(self) -> int:
+        return len(self.items) + len(self.more)
+
+
+async def compose(store: Store, *, since: datetime, until: datetime, zone: ZoneInfo) -> Digest:
+    """A digest of the articles added or updated in (since, until], newest first."""
+    changed = [a for a in store.snapshot.articles if since < a.updated_at <= until]
+    shown, more = changed[:ARTICLES_IN_FULL], changed[ARTICLES_IN_FULL:]
+    sources = await store.sources_of([a.id for a in shown])
+    items = []
+    for row in shown:
+        facts = await key_facts(store, row.id, FACTS_PER_ARTICLE)
+        items.append(
+            DigestItem(
+                ArticleRef.of(row),
+                first_sentence(row.lead),
+                tuple(f.text for f in facts),
+                tuple(s.name for s in sources.get(row.id, [])),
+                updated=row.updated_at > row.loaded_at,
+            )
+        )
+    return Digest(
+        until.astimezone(zone).date(),
+        zone.key,
+        since,
+        until,
+        tuple(items),
+        tuple(ArticleRef.of(row) for row in more),
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"»']?\s+(?=[A-ZА-ЯІЇЄҐ“«\"])")
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+# --- Posting each day once ----------------------------------------------------------------------
+
+
+class PostFailed(Exception):
+    """A digest could not be posted: why, in words for moderators, and what did go out."""
+
+    def __init__(self, reason: str, sent: Sequence[int] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.sent = tuple(sent)
+
+
+class Poster(Protocol):
+    async def __call__(self, channel_id: int, digest: Digest, *, skip: int) -> list[int]:
+        """Post the digest's messages after the first `skip` (already sent by an earlier
+        attempt); the ids of those sent now. Raises PostFailed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DigestStatus:
+    config: DigestConfig
+    now: datetime
+    next_post: datetime | None
+    last: DigestDay | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestChanged:
+    """A moderator changed the schedule; what it is now."""
+
+    change: str
+    status: DigestStatus
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPreview:
+    digest: Digest
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPosted:
+    """The outcome of /digest now."""
+
+    day: DigestDay
+    digest: Digest | None
+
+
+class Digests:
+    """Digest schedules and posts for every server, on the store; nothing here knows Discord.
+
+    `channel_guild` tells which server a channel is in, so that the default channel from the
+    settings serves only its own server.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        defaults: DigestDefaults,
+        *,
+        clock: Clock = utc_now,
+        channel_guild: Callable[[int], int | None] = lambda _: None,
+    ) -> None:
+        self.store = store
+        self.defaults = defaults
+        self.clock = clock
+        self.channel_guild = channel_guild
+
+    # --- settings -------------------------------------------------------------------------
+
+    async def config(self, guild_id: int) -> DigestConfig:
+        return self._config(guild_id, await self.store.digest_settings())
+
+    def _config(self, guild_id: int, stored: dict[int, DigestSettingsRow]) -> DigestConfig:
+        row = stored.get(guild_id)
+        if row is not None:
+            return DigestConfig(
+                guild_id,
+                row.channel_id,
+                row.post_time,
+                row.timezone,
+                row.enabled,
+                row.skip_empty,
+                row.schedule_from,
+                configured=True,
+            )
+        channel = self.defaults.channel_id
+        if channel is not None and self.channel_guild(channel) != guild_id:
+            channel = None
+        return DigestConfig(
+            guild_id,
+            channel,
+            self.defaults.at,
+            self.defaults.zone,
+            enabled=True,
+            skip_empty=self.defaults.skip_empty,
+            schedule_from=None,
+            configured=False,
+        )
+
+    async def configure(
+        self,
+        guild_id: int,
+        *,
+        by: int | None,
+        change: str,
+        channel_id: int | None = None,
+        at: time | None = None,
+        zone: ZoneInfo | None = None,
+        enabled: bool | None = None,
+        skip_empty: bool | None = None,
+        warning: str | None = None,
+    ) -> DigestChanged:
+        """Change a server's schedule. A new time, zone, channel or switching on applies from
+        now: a time that has already passed today first comes tomorrow."""
+        current = await self.config(guild_id)
+        updated = replace(
+            current,
+            channel_id=current.channel_id if channel_id is None else channel_id,
+            at=current.at if at is None else at,
+            zone=current.zone if zone is None else zone,
+            enabled=current.enabled if enabled is None else enabled,
+            skip_empty=current.skip_empty if skip_empty is None else skip_empty,
+            configured=True,
+        )
+        now = self.clock()
+        if (updated.channel_id, updated.at, updated.zone.key, updated.enabled) != (
+            current.channel_id,
+            current.at,
+            current.zone.key,
+            current.enabled,
+        ) or current.schedule_from is None:
+            updated = replace(updated, schedule_from=now)
+        await self.store.save_digest_settings(updated.to_row(), updated_by=by)
+        return DigestChanged(change, await self._status(updated, now), warning)
+
+    async def status(self, guild_id: int) -> DigestStatus:
+        return await self._status(await self.config(guild_id), self.clock())
+
+    async def _status(self, config: DigestConfig, now: datetime) -> DigestStatus:
+        last = await self.store.latest_digest_day(config.guild_id)
+        today = last if last and last.local_date == config.local_date(now) else None
+        return DigestStatus(config, now, config.next_post(now, today), last)
+
+    # --- content --------------------------------------------------------------------------
+
+    async def preview(self, guild_id: int) -> DigestPreview:
+        """What the server's next digest would say if it went out now."""
+        config = await self.config(guild_id)
+        now = self.clock()
+        since = await self._since(guild_id, now)
+        return DigestPreview(await compose(self.store, since=since, until=now, zone=config.zone))
+
+    async def _since(self, guild_id: int, now: datetime) -> datetime:
+        covered = await self.store.digest_covered_until(guild_id)
+        return covered if covered is not None else now - FIRST_LOOKBACK
+
+    # --- posting --------------------------------------------------------------------------
+
+    async def run_due(self, guild_ids: Iterable[int], post: Poster) -> list[DigestDay]:
+        """Post every digest that is due, each server on its own: one failing does not stop
+        the others. What was claimed and finished here is returned."""
+        stored = await self.store.digest_settings()
+        done = []
+        for guild_id in guild_ids:
+            config = self._config(guild_id, stored)
+            try:
+                day = await self._run_one(config, post)
+            except (sqlite3.Error, OSError):
+                # The database is busy (another process loading) or unwell: next minute.
+                log.warning("digest for server %d not run this time", guild_id, exc_info=True)
+                continue
+            if day is not None:
+                done.append(day)
+        return done
+
+    async def _run_one(self, config: DigestConfig, post: Poster) -> DigestDay | None:
+        now = self.clock()
+        due = config.due_date(now)
+        if due is None or config.channel_id is None:
+            return None
+        existing = await self.store.digest_day(config.guild_id, due)
+        if existing is None:
+            since = await self._since(config.guild_id, now)
+            claimed = await self.store.claim_digest_day(
+                config.guild_id,
+                due,
+                trigger="schedule",
+                channel_id=config.channel_id,
+                since=since,
+                until=now,
+            )
+        elif existing.status == "failed":
+            claimed = await self.store.reclaim_digest_day(
+                config.guild_id,
+                due,
+                trigger=existing.trigger,
+                channel_id=config.channel_id,
+                max_attempts=MAX_ATTEMPTS,
+            )
+        else:
+            return None
+        if claimed is None:  # another process, or an earlier tick, has it
+            return None
+        return await self._post(claimed, config, post)
+
+    async def post_now(self, guild_id: int, post: Poster) -> DigestPosted | UserError:
+        """Post today's digest at once; it counts as today's, so none follows at the set time."""
+        config = await self.config(guild_id)
+        if config.channel_id is None:
+            return UserError("No digest channel is set: pick one with /digest channel.")
+        now = self.clock()
+        today = config.local_date(now)
+        existing = await self.store.digest_day(guild_id, today)
+        if existing is None:
+            claimed = await self.store.claim_digest_day(
+                guild_id,
+                today,
+                trigger="now",
+                channel_id=config.channel_id,
+                since=await self._since(guild_id, now),
+                until=now,
+            )
+        else:
+            claimed = await self.store.reclaim_digest_day(
+                guild_id,
+                today,
+                trigger="now",
+                channel_id=config.channel_id,
+                max_attempts=None,
+                stale_before=now - STALE_CLAIM,
+            )
+        if claimed is None:
+            return UserError(_already(existing or await self.store.digest_day(guild_id, today)))
+        day = await self._post(claimed, config, post)
+        digest = None
+        if day.status == "posted":
+            digest = await compose(self.store, since=day.since, until=day.until, zone=config.zone)
+        return DigestPosted(day, digest)
+
+    async def _post(
+        self,
+        day: DigestDay,
+        config: DigestConfig,
+        post: Poster,
+    ) -> DigestDay:
+        """Compose the claimed day's digest and post it, resuming after what an earlier
+        attempt sent; record the outcome, and when to try again if it failed."""
+        store = self.store
+        digest = await compose(store, since=day.since, until=day.until, zone=config.zone)
+        if not digest.article_count and config.skip_empty:
+            log.info("digest for server %d skipped: no new articles", day.guild_id)
+            return await store.finish_digest_day(day.guild_id, day.local_date, "skipped")
+        sent = list(day.message_ids)
+        assert day.channel_id is not None  # a day is only claimed for a channel
+        try:
+            sent += await post(day.channel_id, digest, skip=len(sent))
+        except PostFailed as failure:
+            sent += failure.sent
+            retry = None
+            if day.trigger == "schedule" and day.attempts < MAX_ATTEMPTS:
+                retry = self.clock() + RETRY_DELAYS[day.attempts - 1]
+            log.warning(
+                "digest for server %d not posted (attempt %d): %s%s",
+                day.guild_id,
+                day.attempts,
+                failure.reason,
+                f"; trying again at {retry:%H:%M} UTC" if retry else "; giving up for today",
+            )
+            return await store.finish_digest_day(
+                day.guild_id,
+                day.local_date,
+                "failed",
+                message_ids=sent,
+                articles=digest.article_count,
+                error=failure.reason,
+                next_attempt_at=retry,
+            )
+        log.info(
+            "digest for server %d posted: %d articles in %d messages",
+            day.guild_id,
+            digest.article_count,
+            len(sent),
+        )
+        return await store.finish_digest_day(
+            day.guild_id,
+            day.local_date,
+            "posted",
+            message_ids=sent,
+            articles=digest.article_count,
+        )
+
+
+def _already(day: DigestDay | None) -> str:
+    if day is None or day.status == "claimed":
+        return "Today's digest is being posted right now."
+    if day.status == "skipped":
+        return "Today's digest was skipped: there was nothing new. The next one comes tomorrow."
+    if day.status == "failed":
+        return "Today's digest failed and is waiting for its next try; see /digest status."
+    return "Today's digest has already been posted; the next one comes tomorrow."
