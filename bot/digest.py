@@ -30,6 +30,9 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # A claim this old with no outcome belongs to a process that stopped while posting. It is not
 # retried by itself (that might post twice); /digest now may take it over.
 STALE_CLAIM = timedelta(minutes=15)
+# The loop keeps the schedules in memory between reads; changes made through this process are
+# seen at once, those of another process on the same database within this time.
+SETTINGS_REFRESH = timedelta(hours=1)
 
 
 # --- Schedules ----------------------------------------------------------------------------------
@@ -303,6 +306,11 @@ class Digests:
         self.defaults = defaults
         self.clock = clock
         self.channel_guild = channel_guild
+        # What the loop knows without asking the database, so that an idle minute costs nothing:
+        self._stored: dict[int, DigestSettingsRow] | None = None
+        self._stored_at = datetime.min.replace(tzinfo=UTC)
+        self._settled: dict[int, date] = {}  # each server's last day done, here or elsewhere
+        self._retry_at: dict[int, tuple[date, datetime]] = {}  # a failed day's next try
 
     # --- settings -------------------------------------------------------------------------
 
@@ -370,6 +378,7 @@ class Digests:
         ) or current.schedule_from is None:
             updated = replace(updated, schedule_from=now)
         await self.store.save_digest_settings(updated.to_row(), updated_by=by)
+        self._stored = None
         return DigestChanged(change, await self._status(updated, now), warning)
 
     async def status(self, guild_id: int) -> DigestStatus:
@@ -398,12 +407,15 @@ class Digests:
     async def run_due(self, guild_ids: Iterable[int], post: Poster) -> list[DigestDay]:
         """Post every digest that is due, each server on its own: one failing does not stop
         the others. What was claimed and finished here is returned."""
-        stored = await self.store.digest_settings()
+        now = self.clock()
+        if self._stored is None or now - self._stored_at >= SETTINGS_REFRESH:
+            self._stored = await self.store.digest_settings()
+            self._stored_at = now
         done = []
         for guild_id in guild_ids:
-            config = self._config(guild_id, stored)
+            config = self._config(guild_id, self._stored)
             try:
-                day = await self._run_one(config, post)
+                day = await self._run_one(config, post, now)
             except (sqlite3.Error, OSError):
                 # The database is busy (another process loading) or unwell: next minute.
                 log.warning("digest for server %d not run this time", guild_id, exc_info=True)
@@ -412,33 +424,40 @@ class Digests:
                 done.append(day)
         return done
 
-    async def _run_one(self, config: DigestConfig, post: Poster) -> DigestDay | None:
-        now = self.clock()
+    async def _run_one(self, config: DigestConfig, post: Poster, now: datetime) -> DigestDay | None:
+        guild_id = config.guild_id
         due = config.due_date(now)
-        if due is None or config.channel_id is None:
+        if due is None or config.channel_id is None or self._settled.get(guild_id) == due:
             return None
-        existing = await self.store.digest_day(config.guild_id, due)
+        retry = self._retry_at.get(guild_id)
+        if retry is not None and retry[0] == due and now < retry[1]:
+            return None
+        existing = await self.store.digest_day(guild_id, due)
         if existing is None:
-            since = await self._since(config.guild_id, now)
             claimed = await self.store.claim_digest_day(
-                config.guild_id,
+                guild_id,
                 due,
                 trigger="schedule",
                 channel_id=config.channel_id,
-                since=since,
+                since=await self._since(guild_id, now),
                 until=now,
             )
-        elif existing.status == "failed":
+        elif existing.status == "failed" and existing.next_attempt_at is not None:
             claimed = await self.store.reclaim_digest_day(
-                config.guild_id,
+                guild_id,
                 due,
                 trigger=existing.trigger,
                 channel_id=config.channel_id,
                 max_attempts=MAX_ATTEMPTS,
             )
+            if claimed is None and now < existing.next_attempt_at:
+                self._retry_at[guild_id] = (due, existing.next_attempt_at)
+                return None
         else:
-            return None
-        if claimed is None:  # another process, or an earlier tick, has it
+            claimed = None
+        if claimed is None:
+            # Posted, skipped or given up; or another process has it, and retries it itself.
+            self._settled[guild_id] = due
             return None
         return await self._post(claimed, config, post)
 
@@ -476,11 +495,17 @@ class Digests:
             digest = await compose(self.store, since=day.since, until=day.until, zone=config.zone)
         return DigestPosted(day, digest)
 
-    async def _post(
-        self,
-        day: DigestDay,
-        config: DigestConfig,
-        post: Poster,
+    async def _post(self, day: DigestDay, config: DigestConfig, post: Poster) -> DigestDay:
+        """Post a claimed day's digest and remember the outcome here as well as in the store."""
+        finished = await self._compose_and_post(day, config, post)
+        if finished.status == "failed" and finished.next_attempt_at is not None:
+            self._retry_at[day.guild_id] = (day.local_date, finished.next_attempt_at)
+        else:
+            self._settled[day.guild_id] = day.local_date
+        return finished
+
+    async def _compose_and_post(
+        self, day: DigestDay, config: DigestConfig, post: Poster
     ) -> DigestDay:
         """Compose the claimed day's digest and post it, resuming after what an earlier
         attempt sent; record the outcome, and when to try again if it failed."""

@@ -537,14 +537,16 @@ def _facts_pages(answer: FactsAnswer) -> list[Page]:
     return _numbered(pages)
 
 
-def _paged(title: str, blocks: list[str], *, footer: str) -> list[Page]:
+def _paged(
+    title: str, blocks: list[str], *, footer: str, limit: int = DESCRIPTION_LIMIT
+) -> list[Page]:
     """Blocks of text spread over as many pages as the description limit needs."""
     pages: list[Page] = []
     current: list[str] = []
     for block in blocks:
-        block = fit(block, DESCRIPTION_LIMIT)
+        block = fit(block, limit)
         joined = "\n\n".join([*current, block])
-        if current and (len(joined) > DESCRIPTION_LIMIT or len(current) >= LINES_PER_PAGE):
+        if current and (len(joined) > limit or len(current) >= LINES_PER_PAGE):
             pages.append(Page(title, "\n\n".join(current), footer=footer))
             current = []
         current.append(block)
@@ -587,6 +589,8 @@ MESSAGE_EMBEDS_LIMIT = 10  # embeds in one message; their 6,000 characters are c
 LEAD_LENGTH = 350
 FACT_LENGTH = 400
 HEADLINES_SHOWN = 40
+HEADLINE_LENGTH = 150
+HEADLINES_PAGE = 2000  # characters of headlines in one embed, so several fit in a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -595,6 +599,10 @@ class DiscordMessage:
 
     content: str
     pages: tuple[Page, ...] = ()
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def digest_heading(digest: Digest) -> str:
@@ -612,8 +620,7 @@ def digest_count(digest: Digest) -> str:
     parts = [f"{added} new" if added else "", f"{updated} updated" if updated else ""]
     if digest.more:
         parts.append(f"{len(digest.more)} more by headline")
-    noun = "article" if digest.article_count == 1 else "articles"
-    return f"{digest.article_count} {noun}: " + ", ".join(p for p in parts if p) + "."
+    return f"{plural(digest.article_count, 'article')}: " + ", ".join(p for p in parts if p) + "."
 
 
 def digest_messages(digest: Digest) -> list[DiscordMessage]:
@@ -627,12 +634,11 @@ def digest_messages(digest: Digest) -> list[DiscordMessage]:
         ]
         if len(digest.more) > HEADLINES_SHOWN:
             lines.append(f"… and {len(digest.more) - HEADLINES_SHOWN} more: see /articles")
-        pages.append(
-            Page(
-                fit(f"Also new or updated: {len(digest.more)} more", TITLE_LIMIT),
-                _join_within(lines, DESCRIPTION_LIMIT),
-            )
-        )
+        title = f"Also new or updated: {len(digest.more)} more"
+        pages += [
+            dataclasses.replace(page, footer="")
+            for page in _paged(title, lines, footer="", limit=HEADLINES_PAGE)
+        ]
     pages = [within_limits(page) for page in pages]
     batches: list[list[Page]] = []
     for page in pages:
@@ -657,11 +663,12 @@ def digest_messages(digest: Digest) -> list[DiscordMessage]:
 
 
 def _headline(ref: ArticleRef) -> str:
+    title = escape(fit(ref.title, HEADLINE_LENGTH))
     if not ref.url:
-        return escape(ref.title)
+        return title
     # The address comes from the article: keep it from closing the link early.
     url = ref.url.replace(" ", "%20").replace(")", "%29").replace(">", "%3E")
-    return f"[{escape(ref.title)}]({url})"
+    return f"[{title}]({url})"
 
 
 def _digest_page(item: DigestItem) -> Page:
@@ -726,8 +733,8 @@ def last_digest_text(day: DigestDay | None, config: DigestConfig) -> str:
     how = "by /digest now" if day.trigger == "now" else "on schedule"
     match day.status:
         case "posted":
-            noun = "article" if day.articles == 1 else "articles"
-            return f"Posted {when} {how}: {day.articles} {noun}, {len(day.message_ids)} messages"
+            size = f"{plural(day.articles, 'article')} in {plural(len(day.message_ids), 'message')}"
+            return f"Posted {when} {how}: {size}"
         case "skipped":
             return f"Skipped {when}: no new articles"
         case "claimed":
@@ -791,11 +798,8 @@ def _status_page(title: str, status: DigestStatus) -> Page:
 def posted_text(day: DigestDay, *, markdown: bool = False) -> str:
     where = f"<#{day.channel_id}>" if markdown else f"channel {day.channel_id}"
     if day.status == "posted":
-        noun = "article" if day.articles == 1 else "articles"
-        return (
-            f"Posted today's digest in {where}: {day.articles} {noun} in "
-            f"{len(day.message_ids)} messages. No other digest follows today."
-        )
+        size = f"{plural(day.articles, 'article')} in {plural(len(day.message_ids), 'message')}"
+        return f"Posted today's digest in {where}: {size}. No other digest follows today."
     if day.status == "skipped":
         return "Nothing is new since the last digest, and empty days are skipped: nothing posted."
     return f"Could not post today's digest in {where}: {day.error}"

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
@@ -11,8 +12,10 @@ from simcord import ChannelHandle, GuildHandle, MemberActor
 
 from bot.client import NewsBot
 from bot.config import Settings
+from bot.model import Clock
 
 GUILD_ID = 1100000000000000001
+VIRTUAL_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # where simcord's clock starts
 
 
 @pytest.fixture
@@ -27,8 +30,24 @@ def settings(tmp_path: Path, seeds: Path) -> Settings:
 
 
 @pytest.fixture
-async def simcord_bot(settings: Settings) -> AsyncIterator[NewsBot]:
-    bot = NewsBot(settings)
+def clock_start() -> datetime | None:
+    """Where the bot's calendar starts; parametrize a test with a date to move it there.
+    None: simcord's virtual epoch, 2026-01-01 00:00 UTC."""
+    return None
+
+
+@pytest.fixture
+def clock(clock_start: datetime | None) -> Clock:
+    """discord.py's clock, which simcord runs on virtual time, moved to `clock_start`."""
+    if clock_start is None:
+        return discord.utils.utcnow
+    offset = clock_start - VIRTUAL_EPOCH
+    return lambda: discord.utils.utcnow() + offset
+
+
+@pytest.fixture
+async def simcord_bot(settings: Settings, clock: Clock) -> AsyncIterator[NewsBot]:
+    bot = NewsBot(settings, clock=clock)
     yield bot
     # simcord detaches the bot without closing it; the store's threads must not outlive the test.
     if bot.store is not None:
