@@ -84,11 +84,19 @@ class DailyDigest(commands.Cog, name="Digest"):
         """Each minute, post the digests that are due; the first round, at start-up, is also
         the catch-up after downtime."""
         async with self._round:
+            guilds = [guild.id for guild in self.bot.guilds]
             try:
-                await self.digests.run_due([guild.id for guild in self.bot.guilds], self.post)
+                done = await self.digests.run_due(guilds, self.post)
             except Exception:
                 # One bad round must not end the loop: the next minute tries again.
                 log.exception("a round of digest posting failed")
+                return
+            if self.post_due.current_loop == 0:
+                log.info(
+                    "digests checked at start-up for %d servers: %d posted",
+                    len(guilds),
+                    sum(1 for day in done if day.status == "posted"),
+                )
 
     @post_due.before_loop
     async def _wait_for_guilds(self) -> None:
