@@ -37,7 +37,9 @@ def missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
     if me is None:  # then Discord says so when it refuses the post
         return []
     allowed = channel.permissions_for(me)
-    return [name for flag, name in NEEDED.items() if not getattr(allowed, flag)]
+    missing = [name for flag, name in NEEDED.items() if not getattr(allowed, flag)]
+    # Without the first, Discord takes the others away too: name only what to grant.
+    return missing[:1] if missing and missing[0] != "Embed Links" else missing
 
 
 class DailyDigest(commands.Cog, name="Digest"):
