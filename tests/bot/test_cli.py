@@ -197,3 +197,36 @@ def test_eval_prints_each_miss(no_settings: Path, capsys: pytest.CaptureFixture[
     assert code == 1
     assert "MISS 'shipments'" in out
     assert out.strip().endswith("0 passed, 1 failed")
+
+
+def test_digest_preview_prints_the_articles_of_the_last_day(
+    no_settings: Path, seeds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["digest", "--preview", "--seeds", str(seeds), "--db", "db.sqlite3"]) == 0
+
+    out = capsys.readouterr().out
+    assert out.startswith("Daily digest · ")
+    assert "3 articles: 3 new." in out
+    assert "1. " in out
+    assert "Sources: Interfax Russia; RIA Novosti" in out
+
+
+def test_digest_preview_since_a_later_date_has_nothing_new(
+    no_settings: Path, seeds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["digest", "--preview", "--since", "2999-01-01", "--json", "--seeds", str(seeds)]
+
+    assert main(argv) == 0
+
+    body = json.loads(capsys.readouterr().out)
+    assert body["kind"] == "digest"
+    assert body["digest"]["items"] == []
+    assert body["digest"]["since"] == "2999-01-01T00:00:00+00:00"
+
+
+def test_digest_preview_refuses_a_since_that_is_no_date(
+    no_settings: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["digest", "--preview", "--since", "yesterday"]) == 2
+
+    assert "--since 'yesterday' is not a date" in capsys.readouterr().err

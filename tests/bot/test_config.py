@@ -35,6 +35,7 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
             "DIGEST_CHANNEL_ID": "223456789012345678",
             "DIGEST_TIME": "7:05",
             "DIGEST_TIMEZONE": "America/New_York",
+            "DIGEST_SKIP_EMPTY": "yes",
             "ARTICLE_TIMEZONE": "Europe/London",
             "LOG_LEVEL": "debug",
             "DISCORD_API_BASE": "http://127.0.0.1:8080/api/v10/",
@@ -51,6 +52,7 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
     assert settings.digest_channel_id == 223456789012345678
     assert settings.digest_time == time(7, 5)
     assert settings.digest_timezone == ZoneInfo("America/New_York")
+    assert settings.digest_skip_empty is True
     assert settings.article_timezone == ZoneInfo("Europe/London")
     assert settings.log_level == "DEBUG"
     assert settings.discord_api_base == "http://127.0.0.1:8080/api/v10"
@@ -97,6 +99,7 @@ def test_token_is_not_in_repr() -> None:
         ("DIGEST_TIME", "8am", "24-hour time HH:MM"),
         ("DIGEST_TIME", "08:60", "24-hour time HH:MM"),
         ("DIGEST_TIMEZONE", "Mars/Base", "IANA time zone name"),
+        ("DIGEST_SKIP_EMPTY", "maybe", "true or false"),
         ("ARTICLE_TIMEZONE", "Kyiv", "IANA time zone name"),
         ("DEV_GUILD_ID", "my-guild", "a Discord id"),
         ("DIGEST_CHANNEL_ID", "-5", "a Discord id"),
