@@ -18,11 +18,14 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process, utils
 
 from bot.commands import Desk, FactsAnswer
-from bot.store import Store
+from bot.digest import Digest, DigestDefaults, Digests, compose
+from bot.render import digest_messages
+from bot.store import DigestSettingsRow, Store
 
 LEADERS = [
     "Vladimir Putin",
@@ -257,6 +260,7 @@ async def measure(count: int, workdir: Path) -> list[tuple[str, str, str]]:
         started = time.perf_counter()
         process.extract(query, texts, scorer=fuzz.WRatio, processor=utils.default_process, limit=10)
         naive.append((time.perf_counter() - started) * 1000)
+    digest_seconds, digest_messages_count, idle_round_ms = await measure_digest(store)
     await store.close()
     startup = startup_seconds(db)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -284,11 +288,44 @@ async def measure(count: int, workdir: Path) -> list[tuple[str, str, str]]:
             "<= 300 MB",
         ),
         (
+            "digest of every article: compose and split",
+            f"{digest_seconds * 1000:.0f} ms, {digest_messages_count} messages",
+            "",
+        ),
+        ("digest loop, idle minute with 1,000 servers p95", f"{idle_round_ms:.2f} ms", ""),
+        (
             "naive process.extract scan p50 / p95",
             f"{percentile(naive, 0.5):.0f} / {percentile(naive, 0.95):.0f} ms",
             "(for comparison)",
         ),
     ]
+
+
+async def measure_digest(store: Store) -> tuple[float, int, float]:
+    """A digest of every loaded article (30 in full, the rest by headline), and one minute of
+    the loop with 1,000 servers whose time has not come."""
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    digest = await compose(store, since=now - timedelta(days=365), until=now, zone=ZoneInfo("UTC"))
+    messages = digest_messages(digest)
+    seconds = time.perf_counter() - started
+    later = (now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
+    for guild in range(1, 1001):
+        row = DigestSettingsRow(guild, guild, later, ZoneInfo("UTC"), True, False, now)
+        await store.save_digest_settings(row, updated_by=None)
+    digests = Digests(store, DigestDefaults())
+
+    async def never(channel_id: int, digest: Digest, *, skip: int) -> list[int]:
+        raise AssertionError("nothing is due")
+
+    guilds = list(range(1, 1001))
+    await digests.run_due(guilds, never)  # reads the schedules once
+    rounds = []
+    for _ in range(100):
+        started = time.perf_counter()
+        await digests.run_due(guilds, never)
+        rounds.append((time.perf_counter() - started) * 1000)
+    return seconds, len(messages), percentile(rounds, 0.95)
 
 
 def main() -> None:
