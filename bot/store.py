@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import itertools
 import json
@@ -31,6 +32,7 @@ ACCEPTED_SUFFIXES = (".txt", ".md")
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 PROCESS_POOL_THRESHOLD = 64  # files to parse before worker processes pay for their start-up
 PARSE_CHUNK = 64
+LOAD_ATTEMPTS = 3  # a load that finds another process wrote meanwhile starts again
 
 # Each entry upgrades the schema by one version; `PRAGMA user_version` says which have run.
 MIGRATIONS: tuple[str, ...] = (
@@ -314,6 +316,10 @@ class LoadReport:
         return ", ".join(f"{n} {outcome}" for outcome, n in self.counts.items() if n) or "no files"
 
 
+class _StaleRead(Exception):
+    """Another process changed the articles between reading them and writing: start again."""
+
+
 class LoadInProgress(RuntimeError):
     """Another load of the folder is running."""
 
@@ -392,10 +398,16 @@ class Store:
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await _connect(path)
+        try:
+            writer = await _connect(path)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot open the database {path}: {error}") from None
         try:
             await _migrate(writer)
             reader = await _connect(path)
+        except sqlite3.DatabaseError as error:
+            await writer.close()
+            raise StoreError(f"cannot open the database {path}: {error}") from None
         except BaseException:
             await writer.close()
             raise
@@ -433,11 +445,15 @@ class Store:
         if not wait and self._load_lock.locked():
             raise LoadInProgress("a load of the articles is already running")
         async with self._load_lock:
+            for _ in range(LOAD_ATTEMPTS - 1):
+                with contextlib.suppress(_StaleRead):
+                    return await self._load(Path(folder), timezone, max_bytes)
             return await self._load(Path(folder), timezone, max_bytes)
 
     async def _load(self, folder: Path, timezone: ZoneInfo, max_bytes: int) -> LoadReport:
         started = self.clock()
         clock = asyncio.get_running_loop().time()
+        generation = await self._generation()
         known = {
             row[0]: (row[1], row[2])
             for row in await self.writer.execute_fetchall(
@@ -466,8 +482,10 @@ class Store:
                     [known[n][1] for n in removed],
                     known,
                     started,
+                    generation,
                 )
-        if any(r.outcome in ("added", "updated", "removed") for r in reports):
+        # Another process on the same database may have loaded too: read what is there.
+        if await self._generation() != self.snapshot.generation:
             self.snapshot = await self._read_snapshot()
         reports.sort(key=lambda r: r.file_name)
         seconds = asyncio.get_running_loop().time() - clock
@@ -484,16 +502,20 @@ class Store:
         removed_ids: list[int],
         known: dict[str, tuple[str, int]],
         now: datetime,
+        generation: int,
     ) -> list[FileReport]:
         """Write parsed articles as they come, removals, and the rebuilt index: one transaction.
 
         A file that failed to parse is only reported; its stored version stays as it was.
+        Raises _StaleRead when another process wrote articles after `known` was read.
         """
         db = self.writer
         reports: list[FileReport] = []
         changed = bool(removed_ids)
         await db.execute("BEGIN IMMEDIATE")
         try:
+            if await self._generation() != generation:
+                raise _StaleRead
             if removed_ids:
                 await db.executemany(
                     "DELETE FROM articles WHERE id = ?", [(i,) for i in removed_ids]
@@ -538,6 +560,12 @@ class Store:
             await db.rollback()
             raise
         return reports
+
+    async def _generation(self) -> int:
+        """How many times the articles have changed: each load that changes them counts one."""
+        row = await _one(self.writer, "SELECT generation FROM search_meta")
+        assert row is not None  # written by the first migration
+        return int(row[0])
 
     async def _read_snapshot(self) -> Snapshot:
         db = self.reader
@@ -928,14 +956,19 @@ def _digest_day(row: Sequence[Any]) -> DigestDay:
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: transactions are begun and ended explicitly, where they belong.
     db = await aiosqlite.connect(path, isolation_level=None)
-    for pragma in (
-        "journal_mode = WAL",
-        "foreign_keys = ON",
-        "busy_timeout = 5000",
-        "synchronous = NORMAL",
-    ):
-        # Read to the end: a statement left open (journal_mode answers a row) blocks COMMIT.
-        await db.execute_fetchall(f"PRAGMA {pragma}")
+    try:
+        # The busy timeout first: switching to WAL waits for another process opening the file.
+        for pragma in (
+            "busy_timeout = 5000",
+            "journal_mode = WAL",
+            "foreign_keys = ON",
+            "synchronous = NORMAL",
+        ):
+            # Read to the end: a statement left open (journal_mode answers a row) blocks COMMIT.
+            await db.execute_fetchall(f"PRAGMA {pragma}")
+    except BaseException:
+        await db.close()  # its thread would otherwise keep the process alive
+        raise
     return db
 
 
@@ -953,24 +986,30 @@ async def _user_version(db: aiosqlite.Connection) -> int:
 
 
 async def _migrate(db: aiosqlite.Connection) -> None:
-    version = await _user_version(db)
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"the database is at schema version {version}, newer than this newsdesk "
-            f"({SCHEMA_VERSION}); upgrade newsdesk or use another NEWSDESK_DB"
-        )
-    for number in range(version + 1, SCHEMA_VERSION + 1):
-        statements = [s for s in MIGRATIONS[number - 1].split(";") if s.strip()]
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in statements:
+    """Bring the schema up to date in one transaction, the version read under its lock: two
+    processes opening a new database together upgrade it once."""
+    version = number = 0
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        version = number = await _user_version(db)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the database is at schema version {version}, newer than this newsdesk "
+                f"({SCHEMA_VERSION}); upgrade newsdesk or use another NEWSDESK_DB"
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in (s for s in MIGRATIONS[number - 1].split(";") if s.strip()):
                 await db.execute(statement)
             await db.execute(f"PRAGMA user_version = {number}")
-            await db.commit()
-        except sqlite3.DatabaseError as error:
-            await db.rollback()
-            raise StoreError(f"cannot upgrade the database to version {number}: {error}") from None
-        log.info("database upgraded to schema version %d", number)
+        await db.commit()
+    except sqlite3.DatabaseError as error:
+        await db.rollback()
+        raise StoreError(f"cannot upgrade the database to version {number}: {error}") from None
+    except BaseException:
+        await db.rollback()
+        raise
+    if number > version:
+        log.info("database upgraded from schema version %d to %d", version, number)
 
 
 def _read_folder(folder: Path, max_bytes: int) -> list[_Candidate]:

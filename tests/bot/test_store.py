@@ -61,6 +61,41 @@ async def test_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
         await Store.open(path)
 
 
+async def test_two_processes_opening_a_new_database_together_both_start(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+
+    first, second = await asyncio.gather(Store.open(path), Store.open(path))
+    try:
+        assert await first.schema_version() == await second.schema_version() == SCHEMA_VERSION
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_two_processes_loading_the_same_folder_together_both_finish(
+    tmp_path: Path, seeds: Path
+) -> None:
+    path = tmp_path / "shared.sqlite3"
+    first, second = await Store.open(path), await Store.open(path)
+    try:
+        reports = await asyncio.gather(first.load_folder(seeds), second.load_folder(seeds))
+
+        # One adds the three articles; the other finds them there and loads nothing twice.
+        assert sorted(r.summary() for r in reports) == ["3 added", "3 unchanged"]
+        assert len(first.snapshot.articles) == len(second.snapshot.articles) == 3
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_file_that_is_no_database_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"these are my notes, not a database\n" * 200)
+
+    with pytest.raises(StoreError, match=r"cannot open the database .*notes\.sqlite3"):
+        await Store.open(path)
+
+
 async def test_first_load_adds_every_article(store: Store) -> None:
     titles = {a.title for a in store.snapshot.articles}
 
