@@ -587,6 +587,11 @@ CHOICE_LENGTH = 100
 FUZZY_POOL = 5_000  # the most frequent choices; a fuzzy pass over more would be too slow
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 article", "3 articles": for nouns that take an s."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def clip(text: str, limit: int = CHOICE_LENGTH) -> str:
     """Cut at a word boundary, with an ellipsis, so that the text fits `limit` characters."""
     if len(text) <= limit:

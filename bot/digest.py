@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
-from bot.commands import ArticleRef, UserError, key_facts
+from bot.commands import ArticleRef, UserError, key_facts, plural
 from bot.config import Settings
 from bot.model import Clock, utc_now
 from bot.store import DigestDay, DigestSettingsRow, Store
@@ -540,10 +540,10 @@ class Digests:
                 next_attempt_at=retry,
             )
         log.info(
-            "digest for server %d posted: %d articles in %d messages",
+            "digest for server %d posted: %s in %s",
             day.guild_id,
-            digest.article_count,
-            len(sent),
+            plural(digest.article_count, "article"),
+            plural(len(sent), "message"),
         )
         return await store.finish_digest_day(
             day.guild_id,

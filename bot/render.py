@@ -26,6 +26,7 @@ from bot.commands import (
     SummaryAnswer,
     UserError,
     clip,
+    plural,
 )
 from bot.digest import (
     Digest,
@@ -599,10 +600,6 @@ class DiscordMessage:
 
     content: str
     pages: tuple[Page, ...] = ()
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def digest_heading(digest: Digest) -> str:

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.commands import UserError
+from bot.commands import UserError, plural
 from bot.config import parse_clock_time
 from bot.digest import Digest, DigestDefaults, Digests, PostFailed, complete_zone, zone_named
 from bot.discord_ui import NO_MENTIONS, embed, send_answer
@@ -95,8 +95,8 @@ class DailyDigest(commands.Cog, name="Digest"):
                 return
             if self.post_due.current_loop == 0:
                 log.info(
-                    "digests checked at start-up for %d servers: %d posted",
-                    len(guilds),
+                    "digests checked at start-up for %s: %d posted",
+                    plural(len(guilds), "server"),
                     sum(1 for day in done if day.status == "posted"),
                 )
 
