@@ -2,13 +2,16 @@
 
 It serves what newsdesk and discord.py 2.7 use, shaped like Discord's own payloads: log-in
 (`/users/@me`, `/oauth2/applications/@me`), command sync, interaction callbacks, webhook
-follow-ups and their messages, channel messages, and one websocket gateway with one guild.
+follow-ups and their messages, channel messages, and a websocket gateway with one guild, which
+several bot processes may connect to at once (each gets its own session).
 
 Every request is recorded. A route the fake does not know answers 404 as Discord does and is
 kept in `unknown_routes`, so that tests can insist the bot only calls what the fake knows; a known
 route used wrongly (bad token, an interaction answered twice, ...) is kept in `errors`.
 
 Tests push interactions with `slash` and `autocomplete`, which wait for the bot's callback.
+`refuse` makes a route answer a Discord error (403 Missing Permissions by default), and `deny`
+takes permissions from the bot in the channel, as a moderator's channel overwrite would.
 """
 
 from __future__ import annotations
@@ -296,6 +299,20 @@ class Gate:
         self.opened.set()
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Answers matching requests with a Discord error instead of serving them."""
+
+    method: str
+    path_prefix: str
+    status: int
+    code: int
+    message: str
+
+    def matches(self, method: str, path: str) -> bool:
+        return method == self.method and path.startswith(self.path_prefix)
+
+
 @dataclass(slots=True)
 class PendingInteraction:
     payload: Json
@@ -324,18 +341,21 @@ class FakeDiscord:
         self.gateway_queries: list[dict[str, str]] = []
         self.gateway_close_codes: list[int | None] = []
         self.heartbeats = 0
+        self.sessions = 0  # IDENTIFYs answered with READY and the guild, one per connection
+        self.channel_overwrites: list[Json] = []  # sent in GUILD_CREATE; see `deny`
         self._interactions: dict[str, PendingInteraction] = {}  # by interaction id
         self._by_token: dict[str, PendingInteraction] = {}
-        self._ws: web.WebSocketResponse | None = None
+        self._ws: web.WebSocketResponse | None = None  # the latest session: interactions go here
         self._sockets: set[web.WebSocketResponse] = set()
         self._send_lock = asyncio.Lock()
-        self._sequence = 0
+        self._sequences: dict[web.WebSocketResponse, int] = {}  # each session's last `s`
         self._ids = itertools.count()
         self._changed = asyncio.Condition()
         self._guild_sent = False
         self._runner: web.AppRunner | None = None
         self._catch_all: web.AbstractRoute | None = None
         self._gates: list[Gate] = []
+        self._refusals: list[Refusal] = []
         self.port = 0
 
     # --- Life cycle ---------------------------------------------------------------------------
@@ -440,6 +460,28 @@ class FakeDiscord:
         gate = Gate(method, path_prefix)
         self._gates.append(gate)
         return gate
+
+    def refuse(
+        self,
+        method: str,
+        path_prefix: str,
+        *,
+        status: int = 403,
+        code: int = 50013,
+        message: str = "Missing Permissions",
+    ) -> Refusal:
+        """Answer matching requests (path without /api/v10) with this error, as Discord does when
+        the bot may not do what it asks; each refusal is also kept in `errors`."""
+        refusal = Refusal(method, path_prefix, status, code, message)
+        self._refusals.append(refusal)
+        return refusal
+
+    def deny(self, permissions: int) -> None:
+        """Deny @everyone, and so the bot, `permissions` in the channel: an overwrite in the
+        GUILD_CREATE of the sessions that identify from now on."""
+        self.channel_overwrites.append(
+            {"id": str(EVERYONE_ROLE_ID), "type": 0, "allow": "0", "deny": str(permissions)}
+        )
 
     def sync_bodies(self, guild_id: int = GUILD_ID) -> list[Any]:
         path = f"/applications/{APP_ID}/guilds/{guild_id}/commands"
@@ -552,9 +594,12 @@ class FakeDiscord:
         ws = self._ws
         if ws is None or ws.closed:
             raise AssertionError(f"cannot send {event}: the bot has no gateway connection")
+        await self._dispatch_to(ws, event, data)
+
+    async def _dispatch_to(self, ws: web.WebSocketResponse, event: str, data: Json) -> None:
         async with self._send_lock:
-            self._sequence += 1
-            payload = {"op": OP_DISPATCH, "t": event, "s": self._sequence, "d": data}
+            self._sequences[ws] = sequence = self._sequences.get(ws, 0) + 1
+            payload = {"op": OP_DISPATCH, "t": event, "s": sequence, "d": data}
             await ws.send_str(json.dumps(payload))
 
     async def _send(self, ws: web.WebSocketResponse, payload: Json) -> None:
@@ -576,6 +621,7 @@ class FakeDiscord:
                     await self._on_gateway_message(ws, json.loads(message.data.decode()))
         finally:
             self._sockets.discard(ws)
+            self._sequences.pop(ws, None)
             if self._ws is ws:
                 self._ws = None
             self.gateway_close_codes.append(ws.close_code)
@@ -599,7 +645,7 @@ class FakeDiscord:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
         self._ws = ws
-        self._sequence = 0
+        self._sequences[ws] = 0
         ready = {
             "v": 10,
             "user": BOT_USER,
@@ -617,8 +663,12 @@ class FakeDiscord:
             "application": {"id": str(APP_ID), "flags": application_payload()["flags"]},
             "_trace": ['["fake-gateway",{}]'],
         }
-        await self.dispatch("READY", ready)
-        await self.dispatch("GUILD_CREATE", guild_create_payload())
+        guild = guild_create_payload()
+        guild["channels"][0]["permission_overwrites"] = list(self.channel_overwrites)
+        # To this session's socket: another bot process may identify on its own meanwhile.
+        await self._dispatch_to(ws, "READY", ready)
+        await self._dispatch_to(ws, "GUILD_CREATE", guild)
+        self.sessions += 1
         self._guild_sent = True
 
     # --- REST ---------------------------------------------------------------------------------
@@ -651,7 +701,13 @@ class FakeDiscord:
                     gate.arrived.set()
                     await self._notify()
                     await gate.opened.wait()
-            response = await handler(request)
+            refusal = next(
+                (r for r in self._refusals if r.matches(recorded.method, recorded.path)), None
+            )
+            if refusal is not None:
+                response = self._error(request, refusal.status, refusal.code, refusal.message)
+            else:
+                response = await handler(request)
         await self._notify()
         return response
 
