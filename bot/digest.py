@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
@@ -17,7 +18,7 @@ from rapidfuzz import fuzz, process
 from bot.commands import ArticleRef, UserError, key_facts, plural
 from bot.config import Settings
 from bot.model import Clock, utc_now
-from bot.store import DigestDay, DigestSettingsRow, Store
+from bot.store import DayStatus, DigestDay, DigestSettingsRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ STALE_CLAIM = timedelta(minutes=15)
 # The loop keeps the schedules in memory between reads; changes made through this process are
 # seen at once, those of another process on the same database within this time.
 SETTINGS_REFRESH = timedelta(hours=1)
+FINISH_RETRIES = (0.5, 2.0, 5.0)  # seconds between tries to record an outcome
 
 
 # --- Schedules ----------------------------------------------------------------------------------
@@ -114,7 +116,7 @@ class DigestConfig:
             self.zone,
             self.enabled,
             self.skip_empty,
-            self.schedule_from or datetime.min.replace(tzinfo=UTC),
+            self.schedule_from,
         )
 
 
@@ -125,7 +127,11 @@ def slot(day: date, at: time, zone: ZoneInfo) -> datetime:
     In the autumn's repeated hour it is the first pass; in the spring's skipped hour, the time
     an hour on (02:30 on a day that jumps from 02:00 to 03:00 is 03:30), as PEP 495 reads it.
     """
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    instant = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    if instant.astimezone(zone).date() != day:  # a skipped hour before midnight: the day's end
+        instant = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        instant -= timedelta(seconds=1)
+    return instant
 
 
 _ZONE_ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC", "kiev": "Europe/Kyiv"}
@@ -204,9 +210,20 @@ class Digest:
         return len(self.items) + len(self.more)
 
 
-async def compose(store: Store, *, since: datetime, until: datetime, zone: ZoneInfo) -> Digest:
-    """A digest of the articles added or updated in (since, until], newest first."""
-    changed = [a for a in store.snapshot.articles if since < a.updated_at <= until]
+async def compose(
+    store: Store,
+    *,
+    since: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    after_generation: int | None = None,
+    up_to_generation: int | None = None,
+) -> Digest:
+    """A digest of the articles written by the loads in (after_generation, up_to_generation],
+    newest first; without `after_generation`, of those updated after `since`."""
+    changed = await store.changed_articles(
+        after_generation=after_generation, up_to_generation=up_to_generation, since=since
+    )
     shown, more = changed[:ARTICLES_IN_FULL], changed[ARTICLES_IN_FULL:]
     sources = await store.sources_of([a.id for a in shown])
     items = []
@@ -218,7 +235,7 @@ async def compose(store: Store, *, since: datetime, until: datetime, zone: ZoneI
                 first_sentence(row.lead),
                 tuple(f.text for f in facts),
                 tuple(s.name for s in sources.get(row.id, [])),
-                updated=row.updated_at > row.loaded_at,
+                updated=row.loaded_at <= since,  # it was there before this digest's window
             )
         )
     return Digest(
@@ -231,11 +248,23 @@ async def compose(store: Store, *, since: datetime, until: datetime, zone: ZoneI
     )
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"»']?\s+(?=[A-ZА-ЯІЇЄҐ“«\"])")
+_SENTENCE_END = re.compile(r"[.!?…][”\"»']?\s+(?=[A-ZА-ЯІЇЄҐ“«\"])")
+_SHORT_SENTENCE = 40  # shorter is most likely an abbreviation: "U.S.", "Gen.", "5 Sept."
 
 
 def first_sentence(text: str) -> str:
-    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    """The lead's first sentence, for one line; a full stop after an abbreviation is not an
+    end."""
+    text = " ".join(text.split())
+    for end in _SENTENCE_END.finditer(text):
+        sentence = text[: end.end()].rstrip()
+        last_word = sentence.rsplit(" ", 1)[-1].rstrip(".!?…”\"»'")
+        if len(sentence) < _SHORT_SENTENCE or "." in last_word:
+            continue
+        if len(last_word) <= 4 and last_word[:1].isupper():
+            continue
+        return sentence
+    return text
 
 
 # --- Posting each day once ----------------------------------------------------------------------
@@ -284,7 +313,6 @@ class DigestPosted:
     """The outcome of /digest now."""
 
     day: DigestDay
-    digest: Digest | None
 
 
 class Digests:
@@ -311,6 +339,7 @@ class Digests:
         self._stored_at = datetime.min.replace(tzinfo=UTC)
         self._settled: dict[int, date] = {}  # each server's last day done, here or elsewhere
         self._retry_at: dict[int, tuple[date, datetime]] = {}  # a failed day's next try
+        self._unrecorded: dict[tuple[int, date], _Outcome] = {}  # outcomes the store refused
 
     # --- settings -------------------------------------------------------------------------
 
@@ -375,7 +404,7 @@ class Digests:
             current.at,
             current.zone.key,
             current.enabled,
-        ) or current.schedule_from is None:
+        ):
             updated = replace(updated, schedule_from=now)
         await self.store.save_digest_settings(updated.to_row(), updated_by=by)
         self._stored = None
@@ -395,12 +424,16 @@ class Digests:
         """What the server's next digest would say if it went out now."""
         config = await self.config(guild_id)
         now = self.clock()
-        since = await self._since(guild_id, now)
-        return DigestPreview(await compose(self.store, since=since, until=now, zone=config.zone))
+        since, after = await self._window_start(guild_id, now)
+        digest = await compose(
+            self.store, since=since, until=now, zone=config.zone, after_generation=after
+        )
+        return DigestPreview(digest)
 
-    async def _since(self, guild_id: int, now: datetime) -> datetime:
-        covered = await self.store.digest_covered_until(guild_id)
-        return covered if covered is not None else now - FIRST_LOOKBACK
+    async def _window_start(self, guild_id: int, now: datetime) -> tuple[datetime, int | None]:
+        """Where the next digest starts: after what the last one covered, or a day back."""
+        covered = await self.store.digest_covered(guild_id)
+        return covered if covered is not None else (now - FIRST_LOOKBACK, None)
 
     # --- posting --------------------------------------------------------------------------
 
@@ -411,14 +444,16 @@ class Digests:
         if self._stored is None or now - self._stored_at >= SETTINGS_REFRESH:
             self._stored = await self.store.digest_settings()
             self._stored_at = now
+        await self._record_unrecorded()
         done = []
         for guild_id in guild_ids:
             config = self._config(guild_id, self._stored)
             try:
                 day = await self._run_one(config, post, now)
-            except (sqlite3.Error, OSError):
-                # The database is busy (another process loading) or unwell: next minute.
-                log.warning("digest for server %d not run this time", guild_id, exc_info=True)
+            except Exception:
+                # The database busy (another process loading) or a bug: the next minute tries
+                # again, and the other servers go on now.
+                log.exception("digest for server %d not run this time", guild_id)
                 continue
             if day is not None:
                 done.append(day)
@@ -426,21 +461,26 @@ class Digests:
 
     async def _run_one(self, config: DigestConfig, post: Poster, now: datetime) -> DigestDay | None:
         guild_id = config.guild_id
-        due = config.due_date(now)
-        if due is None or config.channel_id is None or self._settled.get(guild_id) == due:
+        if not config.active or config.channel_id is None:
             return None
+        due = config.due_date(now)
         retry = self._retry_at.get(guild_id)
+        if due is None and retry is not None and retry[0] == config.local_date(now):
+            due = retry[0]  # today's failed digest, rescheduled since: its retries go on
+        if due is None or self._settled.get(guild_id) == due:
+            return None
         if retry is not None and retry[0] == due and now < retry[1]:
             return None
         existing = await self.store.digest_day(guild_id, due)
         if existing is None:
+            since, after = await self._window_start(guild_id, now)
             claimed = await self.store.claim_digest_day(
                 guild_id,
                 due,
                 trigger="schedule",
                 channel_id=config.channel_id,
-                since=await self._since(guild_id, now),
-                until=now,
+                since=since,
+                after_generation=after,
             )
         elif existing.status == "failed" and existing.next_attempt_at is not None:
             claimed = await self.store.reclaim_digest_day(
@@ -468,15 +508,18 @@ class Digests:
             return UserError("No digest channel is set: pick one with /digest channel.")
         now = self.clock()
         today = config.local_date(now)
+        if (guild_id, today) in self._unrecorded:
+            return UserError(_already(None))
         existing = await self.store.digest_day(guild_id, today)
         if existing is None:
+            since, after = await self._window_start(guild_id, now)
             claimed = await self.store.claim_digest_day(
                 guild_id,
                 today,
                 trigger="now",
                 channel_id=config.channel_id,
-                since=await self._since(guild_id, now),
-                until=now,
+                since=since,
+                after_generation=after,
             )
         else:
             claimed = await self.store.reclaim_digest_day(
@@ -490,10 +533,7 @@ class Digests:
         if claimed is None:
             return UserError(_already(existing or await self.store.digest_day(guild_id, today)))
         day = await self._post(claimed, config, post)
-        digest = None
-        if day.status == "posted":
-            digest = await compose(self.store, since=day.since, until=day.until, zone=config.zone)
-        return DigestPosted(day, digest)
+        return DigestPosted(day)
 
     async def _post(self, day: DigestDay, config: DigestConfig, post: Poster) -> DigestDay:
         """Post a claimed day's digest and remember the outcome here as well as in the store."""
@@ -501,6 +541,7 @@ class Digests:
         if finished.status == "failed" and finished.next_attempt_at is not None:
             self._retry_at[day.guild_id] = (day.local_date, finished.next_attempt_at)
         else:
+            self._retry_at.pop(day.guild_id, None)
             self._settled[day.guild_id] = day.local_date
         return finished
 
@@ -509,11 +550,17 @@ class Digests:
     ) -> DigestDay:
         """Compose the claimed day's digest and post it, resuming after what an earlier
         attempt sent; record the outcome, and when to try again if it failed."""
-        store = self.store
-        digest = await compose(store, since=day.since, until=day.until, zone=config.zone)
+        digest = await compose(
+            self.store,
+            since=day.since,
+            until=day.until,
+            zone=config.zone,
+            after_generation=day.after_generation,
+            up_to_generation=day.up_to_generation,
+        )
         if not digest.article_count and config.skip_empty:
             log.info("digest for server %d skipped: no new articles", day.guild_id)
-            return await store.finish_digest_day(day.guild_id, day.local_date, "skipped")
+            return await self._finish(day, "skipped")
         sent = list(day.message_ids)
         assert day.channel_id is not None  # a day is only claimed for a channel
         try:
@@ -530,9 +577,8 @@ class Digests:
                 failure.reason,
                 f"; trying again at {retry:%H:%M} UTC" if retry else "; giving up for today",
             )
-            return await store.finish_digest_day(
-                day.guild_id,
-                day.local_date,
+            return await self._finish(
+                day,
                 "failed",
                 message_ids=sent,
                 articles=digest.article_count,
@@ -545,12 +591,70 @@ class Digests:
             plural(digest.article_count, "article"),
             plural(len(sent), "message"),
         )
-        return await store.finish_digest_day(
+        return await self._finish(day, "posted", message_ids=sent, articles=digest.article_count)
+
+    async def _finish(
+        self,
+        day: DigestDay,
+        status: DayStatus,
+        *,
+        message_ids: Sequence[int] = (),
+        articles: int = 0,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> DigestDay:
+        """Record a day's outcome. Messages may have gone out already, so the outcome must not
+        be lost to a busy database: it is tried again, then kept here and written later."""
+        outcome = _Outcome(day, status, tuple(message_ids), articles, error, next_attempt_at)
+        for delay in (*FINISH_RETRIES, None):
+            try:
+                return await outcome.record(self.store)
+            except sqlite3.OperationalError:
+                if delay is None:
+                    break
+                await asyncio.sleep(delay)
+        log.error(
+            "digest for server %d: could not record that it was %s; keeping it to record later",
             day.guild_id,
-            day.local_date,
-            "posted",
-            message_ids=sent,
-            articles=digest.article_count,
+            status,
+        )
+        self._unrecorded[(day.guild_id, day.local_date)] = outcome
+        return replace(
+            day,
+            status=status,
+            message_ids=outcome.message_ids,
+            articles=articles,
+            error=error,
+            next_attempt_at=next_attempt_at,
+        )
+
+    async def _record_unrecorded(self) -> None:
+        for key, outcome in list(self._unrecorded.items()):
+            try:
+                await outcome.record(self.store)
+            except sqlite3.OperationalError:
+                continue
+            del self._unrecorded[key]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    day: DigestDay
+    status: DayStatus
+    message_ids: tuple[int, ...]
+    articles: int
+    error: str | None
+    next_attempt_at: datetime | None
+
+    async def record(self, store: Store) -> DigestDay:
+        return await store.finish_digest_day(
+            self.day.guild_id,
+            self.day.local_date,
+            self.status,
+            message_ids=self.message_ids,
+            articles=self.articles,
+            error=self.error,
+            next_attempt_at=self.next_attempt_at,
         )
 
 

@@ -738,7 +738,7 @@ def last_digest_text(day: DigestDay | None, config: DigestConfig) -> str:
             return (
                 f"Started {when} {how} with no outcome recorded: the bot may have stopped while "
                 "posting. It is not tried again by itself, so it never posts twice; "
-                "/digest now posts it."
+                "after 15 minutes, /digest now may post it."
             )
     retry = (
         f"next try {_local(day.next_attempt_at, config)}"

@@ -137,8 +137,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reloads_at ON reloads(at);
     """,
     # 4: daily digests: each server's schedule, and one row per server and local day, whose
-    # primary key is the claim that makes a day's digest go out once.
+    # primary key is the claim that makes a day's digest go out once. Each article keeps the
+    # generation of the load that last wrote it: a digest covers a range of generations, which
+    # (unlike clock times) are only seen once committed, so no article falls between two digests.
     """
+    ALTER TABLE articles ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_generation ON articles(generation);
     CREATE TABLE digest_settings (
         guild_id INTEGER PRIMARY KEY,
         channel_id INTEGER,
@@ -146,7 +150,7 @@ MIGRATIONS: tuple[str, ...] = (
         timezone TEXT NOT NULL,
         enabled INTEGER NOT NULL,
         skip_empty INTEGER NOT NULL,
-        schedule_from TEXT NOT NULL,
+        schedule_from TEXT,
         updated_by INTEGER,
         updated_at TEXT NOT NULL
     );
@@ -158,6 +162,8 @@ MIGRATIONS: tuple[str, ...] = (
         channel_id INTEGER,
         since TEXT NOT NULL,
         until TEXT NOT NULL,
+        after_generation INTEGER,
+        up_to_generation INTEGER NOT NULL,
         claimed_at TEXT NOT NULL,
         finished_at TEXT,
         attempts INTEGER NOT NULL,
@@ -242,7 +248,7 @@ class Snapshot:
         return self.by_id.get(article_id)
 
 
-DigestStatus = Literal["claimed", "posted", "skipped", "failed"]
+DayStatus = Literal["claimed", "posted", "skipped", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +259,7 @@ class DigestSettingsRow:
     timezone: ZoneInfo
     enabled: bool
     skip_empty: bool
-    schedule_from: datetime  # slots before this instant are not posted: the schedule was not set
+    schedule_from: datetime | None  # slots before this instant are not posted: set too late
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,10 +269,12 @@ class DigestDay:
     guild_id: int
     local_date: date
     trigger: str  # "schedule", or "now" for a moderator's /digest now
-    status: DigestStatus
+    status: DayStatus
     channel_id: int | None
     since: datetime  # the articles added or updated after this instant...
     until: datetime  # ...and up to this one
+    after_generation: int | None  # as loads: after this one (None: the first, by time)...
+    up_to_generation: int  # ...up to and with this one
     claimed_at: datetime
     finished_at: datetime | None
     attempts: int
@@ -521,6 +529,7 @@ class Store:
                     "DELETE FROM articles WHERE id = ?", [(i,) for i in removed_ids]
                 )
             ids = await _next_ids(db)
+            written = generation + 1  # what this load's commit makes the generation
             surface: dict[str, str] = {}
             async for chunk in parsed_chunks:
                 batch = _Batch()
@@ -532,7 +541,7 @@ class Store:
                     outcome: Outcome = "updated" if previous else "added"
                     reports.append(FileReport(item.file_name, outcome, title=item.article.title))
                     article_id = previous[1] if previous else ids.take("articles")
-                    batch.add(item, article_id, previous is None, now, ids)
+                    batch.add(item, article_id, previous is None, now, ids, written)
                     for term, word in item.surfaces:
                         surface.setdefault(term, word)
                 await batch.write(db)
@@ -678,7 +687,7 @@ class Store:
                 settings.timezone.key,
                 int(settings.enabled),
                 int(settings.skip_empty),
-                _stamp(settings.schedule_from),
+                _stamp(settings.schedule_from) if settings.schedule_from else None,
                 updated_by,
                 _stamp(self.clock()),
             ),
@@ -692,22 +701,26 @@ class Store:
         trigger: str,
         channel_id: int,
         since: datetime,
-        until: datetime,
+        after_generation: int | None,
     ) -> DigestDay | None:
         """Claim a server's day: the one caller that gets the row back posts; None for the rest,
-        in this process or another on the same database."""
+        in this process or another on the same database. It covers what was committed up to
+        now: articles after `after_generation` (or, for a first digest, updated after `since`)."""
+        now = _stamp(self.clock())
         claimed = await self._execute_write(
             "INSERT INTO digest_days (guild_id, local_date, trigger, status, channel_id, since,"
-            " until, claimed_at, attempts) VALUES (?, ?, ?, 'claimed', ?, ?, ?, ?, 1)"
-            " ON CONFLICT DO NOTHING",
+            " until, after_generation, up_to_generation, claimed_at, attempts)"
+            " SELECT ?, ?, ?, 'claimed', ?, ?, ?, ?, generation, ?, 1 FROM search_meta"
+            " WHERE true ON CONFLICT DO NOTHING",
             (
                 guild_id,
                 local_date.isoformat(),
                 trigger,
                 channel_id,
                 _stamp(since),
-                _stamp(until),
-                _stamp(self.clock()),
+                now,
+                after_generation,
+                now,
             ),
         )
         return await self.digest_day(guild_id, local_date) if claimed else None
@@ -724,11 +737,16 @@ class Store:
     ) -> DigestDay | None:
         """Claim a day whose digest failed again: a retry that is due (within `max_attempts`),
         or, when `stale_before` is given, also a claim older than it that never recorded an
-        outcome. Only one caller gets the row back."""
+        outcome. Only one caller gets the row back.
+
+        A retry in the same channel picks up after the messages already sent, so it covers
+        what the first attempt covered; one with nothing sent yet, or in another channel,
+        starts afresh and covers up to now."""
         now = _stamp(self.clock())
+        resumed = "message_ids != '[]' AND channel_id = ?"  # old values: SET reads the old row
         conditions = ["(status = 'failed' AND (? IS NULL OR attempts < ?)"]
-        args: list[Any] = [trigger, channel_id, now, guild_id, local_date.isoformat()]
-        args += [max_attempts, max_attempts]
+        args: list[Any] = [trigger, channel_id, channel_id, channel_id, now, channel_id, now]
+        args += [guild_id, local_date.isoformat(), max_attempts, max_attempts]
         if max_attempts is not None:
             conditions[0] += " AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
             args.append(now)
@@ -738,6 +756,10 @@ class Store:
             args.append(_stamp(stale_before))
         claimed = await self._execute_write(
             "UPDATE digest_days SET status = 'claimed', trigger = ?, channel_id = ?,"
+            " message_ids = CASE WHEN channel_id = ? THEN message_ids ELSE '[]' END,"
+            f" until = CASE WHEN {resumed} THEN until ELSE ? END,"
+            f" up_to_generation = CASE WHEN {resumed} THEN up_to_generation"
+            " ELSE (SELECT generation FROM search_meta) END,"
             " claimed_at = ?, attempts = attempts + 1, next_attempt_at = NULL"
             f" WHERE guild_id = ? AND local_date = ? AND ({' OR '.join(conditions)})",
             args,
@@ -748,7 +770,7 @@ class Store:
         self,
         guild_id: int,
         local_date: date,
-        status: DigestStatus,
+        status: DayStatus,
         *,
         message_ids: Sequence[int] = (),
         articles: int = 0,
@@ -788,15 +810,39 @@ class Store:
         )
         return next((_digest_day(row) for row in rows), None)
 
-    async def digest_covered_until(self, guild_id: int) -> datetime | None:
-        """Up to when the server's posted (or rightly skipped) digests covered the articles."""
+    async def digest_covered(self, guild_id: int) -> tuple[datetime, int] | None:
+        """Up to when, and up to which load, the server's posted (or rightly skipped) digests
+        covered the articles; None before its first."""
         row = await _one(
             self.reader,
-            "SELECT MAX(until) FROM digest_days WHERE guild_id = ? AND status IN"
-            " ('posted', 'skipped')",
+            "SELECT until, up_to_generation FROM digest_days WHERE guild_id = ? AND status IN"
+            " ('posted', 'skipped') ORDER BY up_to_generation DESC, until DESC LIMIT 1",
             (guild_id,),
         )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        return (datetime.fromisoformat(row[0]), int(row[1])) if row else None
+
+    async def changed_articles(
+        self, *, after_generation: int | None, up_to_generation: int | None, since: datetime
+    ) -> list[ArticleRow]:
+        """The articles written by the loads after `after_generation` up to `up_to_generation`
+        (None: no bound), newest first; without a lower bound, those updated after `since`.
+        Read from the database, not the snapshot, which another process's loads do not move."""
+        rows = await self.reader.execute_fetchall(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE (? IS NULL OR generation > ?)"
+            " AND (? IS NULL OR generation <= ?)"
+            " ORDER BY COALESCE(published_utc, loaded_at) DESC, id DESC",
+            (after_generation, after_generation, up_to_generation, up_to_generation),
+        )
+        articles = [_article_row(row) for row in rows]
+        if after_generation is None:
+            articles = [a for a in articles if a.updated_at > since]
+        return articles
+
+    async def current_generation(self) -> int:
+        """The last committed load's generation, as readers see it."""
+        row = await _one(self.reader, "SELECT generation FROM search_meta")
+        assert row is not None  # written by the first migration
+        return int(row[0])
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -921,13 +967,14 @@ def _digest_settings_row(row: Sequence[Any]) -> DigestSettingsRow:
         ZoneInfo(str(row[3])),
         bool(row[4]),
         bool(row[5]),
-        datetime.fromisoformat(row[6]),
+        datetime.fromisoformat(row[6]) if row[6] else None,
     )
 
 
 _DIGEST_DAY_COLUMNS = (
-    "guild_id, local_date, trigger, status, channel_id, since, until, claimed_at, finished_at,"
-    " attempts, next_attempt_at, error, articles, message_ids"
+    "guild_id, local_date, trigger, status, channel_id, since, until, after_generation,"
+    " up_to_generation, claimed_at, finished_at, attempts, next_attempt_at, error, articles,"
+    " message_ids"
 )
 
 
@@ -943,13 +990,15 @@ def _digest_day(row: Sequence[Any]) -> DigestDay:
         int(row[4]) if row[4] is not None else None,
         datetime.fromisoformat(row[5]),
         datetime.fromisoformat(row[6]),
-        datetime.fromisoformat(row[7]),
-        instant(row[8]),
-        int(row[9]),
+        int(row[7]) if row[7] is not None else None,
+        int(row[8]),
+        datetime.fromisoformat(row[9]),
         instant(row[10]),
-        row[11],
-        int(row[12]),
-        tuple(int(i) for i in json.loads(row[13])),
+        int(row[11]),
+        instant(row[12]),
+        row[13],
+        int(row[14]),
+        tuple(int(i) for i in json.loads(row[15])),
     )
 
 
@@ -1112,7 +1161,15 @@ class _Batch:
     quotes: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def add(self, item: _Parsed, article_id: int, new: bool, now: datetime, ids: _Ids) -> None:
+    def add(
+        self,
+        item: _Parsed,
+        article_id: int,
+        new: bool,
+        now: datetime,
+        ids: _Ids,
+        generation: int,
+    ) -> None:
         article = item.article
         assert article is not None
         self.articles += 1
@@ -1130,6 +1187,7 @@ class _Batch:
             article.url,
             item.content_hash,
             stamp,
+            generation,
         )
         if new:
             self.new_articles.append((article_id, item.file_name, *values, stamp))
@@ -1186,14 +1244,14 @@ class _Batch:
             await db.executemany(f"DELETE FROM {table} WHERE article_id = ?", updated)
         await db.executemany(
             "INSERT INTO articles (id, file_name, title, published, published_utc, author,"
-            " photo_caption, photo_credit, lead, url, content_hash, updated_at, loaded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " photo_caption, photo_credit, lead, url, content_hash, updated_at, generation,"
+            " loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.new_articles,
         )
         await db.executemany(
             "UPDATE articles SET title = ?, published = ?, published_utc = ?, author = ?,"
             " photo_caption = ?, photo_credit = ?, lead = ?, url = ?, content_hash = ?,"
-            " updated_at = ? WHERE id = ?",
+            " updated_at = ?, generation = ? WHERE id = ?",
             self.updated_articles,
         )
         await db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)", self.sources)

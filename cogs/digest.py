@@ -72,11 +72,12 @@ class DailyDigest(commands.Cog, name="Digest"):
 
     async def cog_unload(self) -> None:
         # Let a digest being posted finish and record its outcome; then no new round starts.
+        acquired = False
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(UNLOAD_GRACE):
-                await self._round.acquire()
+                acquired = await self._round.acquire()
         self.post_due.cancel()
-        if self._round.locked():
+        if acquired:
             self._round.release()
 
     # --- the loop ---------------------------------------------------------------------------
@@ -130,6 +131,12 @@ class DailyDigest(commands.Cog, name="Digest"):
                 raise PostFailed(f"{name} was deleted", sent) from None
             except discord.HTTPException as error:
                 reason = f"Discord answered {error.status} in {name}: {error.text or 'no reason'}"
+                raise PostFailed(reason, sent) from None
+            except Exception as error:
+                # A dropped connection, a timeout, a rate limit too long to wait: record the
+                # failure with what did go out, so that the retry picks up after it.
+                log.warning("digest post to %s failed", name, exc_info=True)
+                reason = f"the post to {name} failed: {type(error).__name__} {error}".strip()
                 raise PostFailed(reason, sent) from None
             sent.append(posted.id)
         return sent

@@ -2,6 +2,7 @@
 
 import asyncio
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +21,7 @@ from bot.digest import (
     Digests,
     PostFailed,
     complete_zone,
+    first_sentence,
     slot,
     zone_named,
 )
@@ -384,3 +386,160 @@ async def test_digest_now_without_a_channel_says_how_to_set_one(
     answer = await digests.post_now(OTHER_GUILD, Channel())
     assert isinstance(answer, UserError)
     assert "/digest channel" in answer.message
+
+
+# --- what a digest covers ------------------------------------------------------------------------
+
+
+async def test_an_article_committed_after_a_claim_comes_in_the_next_digest(
+    clocked_store: Store, clock: Clock, seeds: Path
+) -> None:
+    digests = digests_for(clocked_store, clock)
+    channel = Channel()
+    clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], channel)
+    # A reload that started at 07:59:50 and committed only after the digest was claimed.
+    clock.move_to(datetime(2026, 3, 27, 7, 59, 50, tzinfo=KYIV))
+    shutil.copy(ARTICLES / "03_grain_exports_bom.txt", seeds / "03_grain_exports_bom.txt")
+    await clocked_store.load_folder(seeds)
+
+    clock.move_to(datetime(2026, 3, 28, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], channel)
+
+    grain = next(a for a in clocked_store.snapshot.articles if a.file_name.startswith("03_"))
+    assert [item.article.id for item in channel.posts[1].items] == [grain.id]
+
+
+async def test_articles_another_process_loaded_are_in_the_digest(
+    tmp_path: Path, clocked_store: Store, clock: Clock, seeds: Path
+) -> None:
+    digests = digests_for(clocked_store, clock)
+    channel = Channel()
+    clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], channel)
+    shutil.copy(ARTICLES / "03_grain_exports_bom.txt", seeds / "03_grain_exports_bom.txt")
+    other = await Store.open(tmp_path / "digest.sqlite3", clock=clock)  # `newsdesk ingest`
+    try:
+        await other.load_folder(seeds)
+    finally:
+        await other.close()
+
+    clock.move_to(datetime(2026, 3, 28, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], channel)
+
+    assert channel.posts[1].article_count == 1
+
+
+async def test_a_new_article_corrected_before_its_first_digest_is_new(
+    clocked_store: Store, clock: Clock, seeds: Path
+) -> None:
+    digests = digests_for(clocked_store, clock)
+    channel = Channel()
+    clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], channel)
+    copy = seeds / "03_grain_exports_bom.txt"
+    clock.advance(timedelta(hours=1))
+    shutil.copy(ARTICLES / copy.name, copy)
+    await clocked_store.load_folder(seeds)
+    clock.advance(timedelta(hours=1))
+    copy.write_text(copy.read_text("utf-8") + "\nCorrection: a figure was fixed.\n", "utf-8")
+    await clocked_store.load_folder(seeds)
+
+    clock.move_to(datetime(2026, 3, 28, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], channel)
+
+    [item] = channel.posts[1].items
+    assert not item.updated
+
+
+@pytest.mark.parametrize(
+    ("lead", "first"),
+    [
+        (
+            "The U.S. State Department said on Monday that aid will resume. Officials agreed.",
+            "The U.S. State Department said on Monday that aid will resume.",
+        ),
+        (
+            "Gen. Valerii Zaluzhnyi met his counterparts in Brussels on Tuesday. He said more.",
+            "Gen. Valerii Zaluzhnyi met his counterparts in Brussels on Tuesday.",
+        ),
+        ("A lead of one sentence with no full stop", "A lead of one sentence with no full stop"),
+    ],
+)
+def test_the_one_line_lead_is_not_cut_at_an_abbreviation(lead: str, first: str) -> None:
+    assert first_sentence(lead) == first
+
+
+def test_a_skipped_hour_before_midnight_keeps_the_digest_on_its_day() -> None:
+    nuuk = ZoneInfo("America/Nuuk")  # its clocks skip from 23:00 to 00:00 on 28 March 2026
+    at = slot(date(2026, 3, 28), time(23, 30), nuuk)
+    assert at.astimezone(nuuk).date() == date(2026, 3, 28)
+
+
+# --- failures and changes -----------------------------------------------------------------------
+
+
+async def test_a_new_channel_after_a_failure_gets_the_retry_afresh(
+    clocked_store: Store, clock: Clock
+) -> None:
+    digests = digests_for(clocked_store, clock)
+    channel = Channel(fail_with="Discord answered 500", fail_after=1)
+    clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], channel)
+    clock.advance(timedelta(minutes=1))
+    await digests.configure(GUILD, by=1, change="channel", channel_id=CHANNEL + 5)
+    channel.fail_with = None
+
+    clock.advance(RETRY_DELAYS[0])
+    [day] = await digests.run_due([GUILD], channel)
+
+    assert day.status == "posted"
+    assert day.channel_id == CHANNEL + 5
+    assert channel.skips == [0, 0]  # the whole digest in the new channel
+    assert day.message_ids == (2,)
+
+
+async def test_an_outcome_the_database_refuses_is_kept_and_recorded_later(
+    clocked_store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.digest.FINISH_RETRIES", (0.0,))
+    digests = digests_for(clocked_store, clock)
+    channel = Channel()
+    finish = Store.finish_digest_day
+
+    async def locked(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Store, "finish_digest_day", locked)
+    clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
+    [day] = await digests.run_due([GUILD], channel)
+    assert day.status == "posted"
+    refused = await digests.post_now(GUILD, channel)
+    assert isinstance(refused, UserError)
+
+    monkeypatch.setattr(Store, "finish_digest_day", finish)
+    clock.advance(timedelta(minutes=20))
+    await digests.run_due([GUILD], channel)
+
+    recorded = await clocked_store.digest_day(GUILD, date(2026, 3, 27))
+    assert recorded is not None
+    assert recorded.status == "posted"
+    assert recorded.message_ids == (1,)
+    assert len(channel.posts) == 1
+
+
+async def test_a_poster_that_breaks_does_not_stop_other_servers(
+    clocked_store: Store, clock: Clock
+) -> None:
+    digests = digests_for(clocked_store, clock)
+    await digests.configure(OTHER_GUILD, by=1, change="channel", channel_id=CHANNEL + 1)
+    clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
+
+    async def post(channel_id: int, digest: Digest, *, skip: int) -> list[int]:
+        if channel_id == CHANNEL:
+            raise RuntimeError("a bug")
+        return [99]
+
+    days = await digests.run_due([GUILD, OTHER_GUILD], post)
+
+    assert [(day.guild_id, day.status) for day in days] == [(OTHER_GUILD, "posted")]
