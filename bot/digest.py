@@ -209,6 +209,10 @@ class Digest:
     def article_count(self) -> int:
         return len(self.items) + len(self.more)
 
+    @property
+    def article_ids(self) -> tuple[int, ...]:
+        return tuple(item.article.id for item in self.items) + tuple(r.id for r in self.more)
+
 
 async def compose(
     store: Store,
@@ -218,12 +222,17 @@ async def compose(
     zone: ZoneInfo,
     after_generation: int | None = None,
     up_to_generation: int | None = None,
+    article_ids: Sequence[int] = (),
 ) -> Digest:
     """A digest of the articles written by the loads in (after_generation, up_to_generation],
-    newest first; without `after_generation`, of those updated after `since`."""
-    changed = await store.changed_articles(
-        after_generation=after_generation, up_to_generation=up_to_generation, since=since
-    )
+    newest first; without `after_generation`, of those updated after `since`. Given
+    `article_ids` (what an earlier attempt held), of those, in that order."""
+    if article_ids:
+        changed = await store.articles_by_id(article_ids)
+    else:
+        changed = await store.changed_articles(
+            after_generation=after_generation, up_to_generation=up_to_generation, since=since
+        )
     shown, more = changed[:ARTICLES_IN_FULL], changed[ARTICLES_IN_FULL:]
     sources = await store.sources_of([a.id for a in shown])
     items = []
@@ -557,6 +566,9 @@ class Digests:
             zone=config.zone,
             after_generation=day.after_generation,
             up_to_generation=day.up_to_generation,
+            # Resuming: the same articles in the same order, so that the messages still to go
+            # are the ones that did not; an article edited meanwhile must not shift them.
+            article_ids=day.article_ids if day.message_ids else (),
         )
         if not digest.article_count and config.skip_empty:
             log.info("digest for server %d skipped: no new articles", day.guild_id)
@@ -581,7 +593,7 @@ class Digests:
                 day,
                 "failed",
                 message_ids=sent,
-                articles=digest.article_count,
+                article_ids=digest.article_ids,
                 error=failure.reason,
                 next_attempt_at=retry,
             )
@@ -591,7 +603,7 @@ class Digests:
             plural(digest.article_count, "article"),
             plural(len(sent), "message"),
         )
-        return await self._finish(day, "posted", message_ids=sent, articles=digest.article_count)
+        return await self._finish(day, "posted", message_ids=sent, article_ids=digest.article_ids)
 
     async def _finish(
         self,
@@ -599,13 +611,15 @@ class Digests:
         status: DayStatus,
         *,
         message_ids: Sequence[int] = (),
-        articles: int = 0,
+        article_ids: Sequence[int] = (),
         error: str | None = None,
         next_attempt_at: datetime | None = None,
     ) -> DigestDay:
         """Record a day's outcome. Messages may have gone out already, so the outcome must not
         be lost to a busy database: it is tried again, then kept here and written later."""
-        outcome = _Outcome(day, status, tuple(message_ids), articles, error, next_attempt_at)
+        outcome = _Outcome(
+            day, status, tuple(message_ids), tuple(article_ids), error, next_attempt_at
+        )
         for delay in (*FINISH_RETRIES, None):
             try:
                 return await outcome.record(self.store)
@@ -623,7 +637,8 @@ class Digests:
             day,
             status=status,
             message_ids=outcome.message_ids,
-            articles=articles,
+            article_ids=outcome.article_ids,
+            articles=len(article_ids),
             error=error,
             next_attempt_at=next_attempt_at,
         )
@@ -642,7 +657,7 @@ class _Outcome:
     day: DigestDay
     status: DayStatus
     message_ids: tuple[int, ...]
-    articles: int
+    article_ids: tuple[int, ...]
     error: str | None
     next_attempt_at: datetime | None
 
@@ -652,7 +667,7 @@ class _Outcome:
             self.day.local_date,
             self.status,
             message_ids=self.message_ids,
-            articles=self.articles,
+            article_ids=self.article_ids,
             error=self.error,
             next_attempt_at=self.next_attempt_at,
         )

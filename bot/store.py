@@ -171,6 +171,7 @@ MIGRATIONS: tuple[str, ...] = (
         error TEXT,
         articles INTEGER NOT NULL DEFAULT 0,
         message_ids TEXT NOT NULL DEFAULT '[]',
+        article_ids TEXT NOT NULL DEFAULT '[]',
         PRIMARY KEY (guild_id, local_date)
     ) WITHOUT ROWID;
     """,
@@ -282,6 +283,7 @@ class DigestDay:
     error: str | None
     articles: int
     message_ids: tuple[int, ...]
+    article_ids: tuple[int, ...]  # what the digest held, in order: a retry resumes on the same
 
 
 # --- Load reports -------------------------------------------------------------------------------
@@ -745,7 +747,8 @@ class Store:
         now = _stamp(self.clock())
         resumed = "message_ids != '[]' AND channel_id = ?"  # old values: SET reads the old row
         conditions = ["(status = 'failed' AND (? IS NULL OR attempts < ?)"]
-        args: list[Any] = [trigger, channel_id, channel_id, channel_id, now, channel_id, now]
+        args: list[Any] = [trigger, channel_id, channel_id, channel_id]
+        args += [channel_id, now, channel_id, now]
         args += [guild_id, local_date.isoformat(), max_attempts, max_attempts]
         if max_attempts is not None:
             conditions[0] += " AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
@@ -757,6 +760,7 @@ class Store:
         claimed = await self._execute_write(
             "UPDATE digest_days SET status = 'claimed', trigger = ?, channel_id = ?,"
             " message_ids = CASE WHEN channel_id = ? THEN message_ids ELSE '[]' END,"
+            f" article_ids = CASE WHEN {resumed} THEN article_ids ELSE '[]' END,"
             f" until = CASE WHEN {resumed} THEN until ELSE ? END,"
             f" up_to_generation = CASE WHEN {resumed} THEN up_to_generation"
             " ELSE (SELECT generation FROM search_meta) END,"
@@ -773,18 +777,20 @@ class Store:
         status: DayStatus,
         *,
         message_ids: Sequence[int] = (),
-        articles: int = 0,
+        article_ids: Sequence[int] = (),
         error: str | None = None,
         next_attempt_at: datetime | None = None,
     ) -> DigestDay:
         await self._execute_write(
             "UPDATE digest_days SET status = ?, finished_at = ?, message_ids = ?, articles = ?,"
-            " error = ?, next_attempt_at = ? WHERE guild_id = ? AND local_date = ?",
+            " article_ids = ?, error = ?, next_attempt_at = ? WHERE guild_id = ? AND"
+            " local_date = ?",
             (
                 status,
                 _stamp(self.clock()),
                 json.dumps(list(message_ids)),
-                articles,
+                len(article_ids),
+                json.dumps(list(article_ids)),
                 error,
                 _stamp(next_attempt_at) if next_attempt_at else None,
                 guild_id,
@@ -821,6 +827,17 @@ class Store:
         )
         return (datetime.fromisoformat(row[0]), int(row[1])) if row else None
 
+    async def articles_by_id(self, ids: Sequence[int]) -> list[ArticleRow]:
+        """The articles with these ids that are still there, in the order given."""
+        if not ids:
+            return []
+        rows = await self.reader.execute_fetchall(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(ids))})",
+            list(ids),
+        )
+        found = {row.id: row for row in map(_article_row, rows)}
+        return [found[i] for i in ids if i in found]
+
     async def changed_articles(
         self, *, after_generation: int | None, up_to_generation: int | None, since: datetime
     ) -> list[ArticleRow]:
@@ -837,12 +854,6 @@ class Store:
         if after_generation is None:
             articles = [a for a in articles if a.updated_at > since]
         return articles
-
-    async def current_generation(self) -> int:
-        """The last committed load's generation, as readers see it."""
-        row = await _one(self.reader, "SELECT generation FROM search_meta")
-        assert row is not None  # written by the first migration
-        return int(row[0])
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -974,7 +985,7 @@ def _digest_settings_row(row: Sequence[Any]) -> DigestSettingsRow:
 _DIGEST_DAY_COLUMNS = (
     "guild_id, local_date, trigger, status, channel_id, since, until, after_generation,"
     " up_to_generation, claimed_at, finished_at, attempts, next_attempt_at, error, articles,"
-    " message_ids"
+    " message_ids, article_ids"
 )
 
 
@@ -999,6 +1010,7 @@ def _digest_day(row: Sequence[Any]) -> DigestDay:
         row[13],
         int(row[14]),
         tuple(int(i) for i in json.loads(row[15])),
+        tuple(int(i) for i in json.loads(row[16])),
     )
 
 

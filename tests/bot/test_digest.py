@@ -543,3 +543,23 @@ async def test_a_poster_that_breaks_does_not_stop_other_servers(
     days = await digests.run_due([GUILD, OTHER_GUILD], post)
 
     assert [(day.guild_id, day.status) for day in days] == [(OTHER_GUILD, "posted")]
+
+
+async def test_a_retry_resumes_on_the_same_articles_even_if_one_was_edited(
+    clocked_store: Store, clock: Clock, seeds: Path
+) -> None:
+    digests = digests_for(clocked_store, clock)
+    channel = Channel(fail_with="Discord answered 500", fail_after=1)
+    clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
+    [failed] = await digests.run_due([GUILD], channel)
+    seed = seeds / "000_cc92a137cd6d6a98.txt"
+    seed.write_text(seed.read_text("utf-8") + "\nUpdated: a line was added.\n", "utf-8")
+    await clocked_store.load_folder(seeds)
+    channel.fail_with = None
+
+    clock.advance(RETRY_DELAYS[0])
+    await digests.run_due([GUILD], channel)
+
+    resumed = channel.posts[0]
+    assert resumed.article_ids == failed.article_ids
+    assert len(failed.article_ids) == 3
