@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -92,21 +92,26 @@ class DigestConfig:
             return None
         return today
 
-    def next_post(self, now: datetime, today: DigestDay | None) -> datetime | None:
-        """When the next digest goes out; `now` when today's is due and not yet out."""
+    def next_post(self, now: datetime, days: Mapping[date, DigestDay]) -> datetime | None:
+        """When the next digest goes out; `now` when today's is due and not yet out. `days`:
+        the days already claimed from today on (after a change of zone, even tomorrow's may be)."""
         if not self.active:
             return None
         local_today = self.local_date(now)
-        if today is not None and today.local_date == local_today:
+        today = days.get(local_today)
+        if today is not None:
             if today.status == "failed" and today.next_attempt_at is not None:
                 return max(today.next_attempt_at, now)
-            return self.slot(local_today + timedelta(days=1))
-        if self.due_date(now) is not None:
+        elif self.due_date(now) is not None:
             return now
-        at = self.slot(local_today)
-        if now < at and (self.schedule_from is None or at >= self.schedule_from):
-            return at
-        return self.slot(local_today + timedelta(days=1))
+        else:
+            at = self.slot(local_today)
+            if now < at and (self.schedule_from is None or at >= self.schedule_from):
+                return at
+        following = local_today + timedelta(days=1)
+        while following in days:
+            following += timedelta(days=1)
+        return self.slot(following)
 
     def to_row(self) -> DigestSettingsRow:
         return DigestSettingsRow(
@@ -424,8 +429,13 @@ class Digests:
 
     async def _status(self, config: DigestConfig, now: datetime) -> DigestStatus:
         last = await self.store.latest_digest_day(config.guild_id)
-        today = last if last and last.local_date == config.local_date(now) else None
-        return DigestStatus(config, now, config.next_post(now, today), last)
+        today = config.local_date(now)
+        days = {}
+        for offset in range(3):  # days a zone further east may have claimed already
+            day = await self.store.digest_day(config.guild_id, today + timedelta(days=offset))
+            if day is not None:
+                days[day.local_date] = day
+        return DigestStatus(config, now, config.next_post(now, days), last)
 
     # --- content --------------------------------------------------------------------------
 

@@ -723,7 +723,7 @@ def _local(when: datetime, config: DigestConfig) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 
-def last_digest_text(day: DigestDay | None, config: DigestConfig) -> str:
+def last_digest_text(day: DigestDay | None, config: DigestConfig, now: datetime) -> str:
     if day is None:
         return "None yet"
     when = _local(day.finished_at or day.claimed_at, config)
@@ -740,11 +740,12 @@ def last_digest_text(day: DigestDay | None, config: DigestConfig) -> str:
                 "posting. It is not tried again by itself, so it never posts twice; "
                 "after 15 minutes, /digest now may post it."
             )
-    retry = (
-        f"next try {_local(day.next_attempt_at, config)}"
-        if day.next_attempt_at
-        else "no more tries today; fix it, then /digest now"
-    )
+    if day.local_date != config.local_date(now):
+        retry = "not tried again: that day is over"
+    elif day.next_attempt_at:
+        retry = f"next try {_local(day.next_attempt_at, config)}"
+    else:
+        retry = "no more tries today; fix it, then /digest now"
     return f"Failed {when} (attempt {day.attempts}): {day.error}; {retry}"
 
 
@@ -758,7 +759,7 @@ def status_text(status: DigestStatus) -> str:
             f"Time: {config.at:%H:%M} {config.zone.key}",
             "When nothing is new: " + ("skip the day" if config.skip_empty else "post a line"),
             f"Next post: {next_post_text(status)}",
-            f"Last digest: {last_digest_text(status.last, config)}",
+            f"Last digest: {last_digest_text(status.last, config, status.now)}",
         ]
     )
 
@@ -769,7 +770,7 @@ def _status_page(title: str, status: DigestStatus) -> Page:
     next_post = next_post_text(status)
     if status.next_post is not None and status.next_post > status.now and config.active:
         next_post += f" · <t:{int(status.next_post.timestamp())}:R>"
-    last = escape(last_digest_text(status.last, config))
+    last = escape(last_digest_text(status.last, config, status.now))
     if status.last is not None and status.last.message_ids and status.last.channel_id:
         link = (
             f"https://discord.com/channels/{config.guild_id}/{status.last.channel_id}/"

@@ -563,3 +563,19 @@ async def test_a_retry_resumes_on_the_same_articles_even_if_one_was_edited(
     resumed = channel.posts[0]
     assert resumed.article_ids == failed.article_ids
     assert len(failed.article_ids) == 3
+
+
+async def test_after_a_move_west_status_skips_a_day_already_posted(
+    clocked_store: Store, clock: Clock
+) -> None:
+    digests = digests_for(clocked_store, clock)
+    clock.move_to(datetime(2026, 6, 10, 8, 0, tzinfo=KYIV))
+    await digests.run_due([GUILD], Channel())  # the 10th, by Kyiv's calendar
+    clock.move_to(datetime(2026, 6, 10, 6, 0, tzinfo=UTC))  # still the 9th in Los Angeles
+
+    changed = await digests.configure(
+        GUILD, by=1, change="zone", zone=ZoneInfo("America/Los_Angeles"), at=time(0, 30)
+    )
+
+    la = ZoneInfo("America/Los_Angeles")
+    assert changed.status.next_post == datetime(2026, 6, 11, 0, 30, tzinfo=la)
