@@ -130,12 +130,14 @@ def slot(day: date, at: time, zone: ZoneInfo) -> datetime:
 
     Across daylight saving this is what a reader expects: 08:00 stays 08:00 by the local clock.
     In the autumn's repeated hour it is the first pass; in the spring's skipped hour, the time
-    an hour on (02:30 on a day that jumps from 02:00 to 03:00 is 03:30), as PEP 495 reads it.
+    an hour on (02:30 on a day that jumps from 02:00 to 03:00 is 03:30), as PEP 495 reads it,
+    unless that is the next day.
     """
     instant = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-    if instant.astimezone(zone).date() != day:  # a skipped hour before midnight: the day's end
-        instant = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-        instant -= timedelta(seconds=1)
+    if instant.astimezone(zone).date() != day:
+        # A skipped hour just before midnight: an hour on would be the next day, so an hour
+        # earlier by the clock instead, still on its own day.
+        instant = datetime.combine(day, at, tzinfo=zone).replace(fold=1).astimezone(UTC)
     return instant
 
 

@@ -474,6 +474,7 @@ def test_a_skipped_hour_before_midnight_keeps_the_digest_on_its_day() -> None:
     nuuk = ZoneInfo("America/Nuuk")  # its clocks skip from 23:00 to 00:00 on 28 March 2026
     at = slot(date(2026, 3, 28), time(23, 30), nuuk)
     assert at.astimezone(nuuk).date() == date(2026, 3, 28)
+    assert at.astimezone(nuuk).time() == time(22, 30)  # an hour earlier, not the next day
 
 
 # --- failures and changes -----------------------------------------------------------------------
