@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -355,7 +355,8 @@ class Digests:
         self._stored_at = datetime.min.replace(tzinfo=UTC)
         self._settled: dict[int, date] = {}  # each server's last day done, here or elsewhere
         self._retry_at: dict[int, tuple[date, datetime]] = {}  # a failed day's next try
-        self._unrecorded: dict[tuple[int, date], _Outcome] = {}  # outcomes the store refused
+        # Outcomes the store refused, as the calls that record them.
+        self._unrecorded: dict[tuple[int, date], Callable[[], Awaitable[DigestDay]]] = {}
 
     # --- settings -------------------------------------------------------------------------
 
@@ -494,15 +495,7 @@ class Digests:
             return None
         existing = await self.store.digest_day(guild_id, due)
         if existing is None:
-            since, after = await self._window_start(guild_id, now)
-            claimed = await self.store.claim_digest_day(
-                guild_id,
-                due,
-                trigger="schedule",
-                channel_id=config.channel_id,
-                since=since,
-                after_generation=after,
-            )
+            claimed = await self._claim(config.guild_id, due, "schedule", config.channel_id, now)
         elif existing.status == "failed" and existing.next_attempt_at is not None:
             claimed = await self.store.reclaim_digest_day(
                 guild_id,
@@ -533,15 +526,7 @@ class Digests:
             return UserError(_already(None))
         existing = await self.store.digest_day(guild_id, today)
         if existing is None:
-            since, after = await self._window_start(guild_id, now)
-            claimed = await self.store.claim_digest_day(
-                guild_id,
-                today,
-                trigger="now",
-                channel_id=config.channel_id,
-                since=since,
-                after_generation=after,
-            )
+            claimed = await self._claim(guild_id, today, "now", config.channel_id, now)
         else:
             claimed = await self.store.reclaim_digest_day(
                 guild_id,
@@ -555,6 +540,20 @@ class Digests:
             return UserError(_already(existing or await self.store.digest_day(guild_id, today)))
         day = await self._post(claimed, config, post)
         return DigestPosted(day)
+
+    async def _claim(
+        self, guild_id: int, day: date, trigger: str, channel_id: int, now: datetime
+    ) -> DigestDay | None:
+        """Claim a day nobody has claimed, to cover what came after the previous digest."""
+        since, after = await self._window_start(guild_id, now)
+        return await self.store.claim_digest_day(
+            guild_id,
+            day,
+            trigger=trigger,
+            channel_id=channel_id,
+            since=since,
+            after_generation=after,
+        )
 
     async def _post(self, day: DigestDay, config: DigestConfig, post: Poster) -> DigestDay:
         """Post a claimed day's digest and remember the outcome here as well as in the store."""
@@ -629,12 +628,21 @@ class Digests:
     ) -> DigestDay:
         """Record a day's outcome. Messages may have gone out already, so the outcome must not
         be lost to a busy database: it is tried again, then kept here and written later."""
-        outcome = _Outcome(
-            day, status, tuple(message_ids), tuple(article_ids), error, next_attempt_at
-        )
+
+        async def record() -> DigestDay:
+            return await self.store.finish_digest_day(
+                day.guild_id,
+                day.local_date,
+                status,
+                message_ids=message_ids,
+                article_ids=article_ids,
+                error=error,
+                next_attempt_at=next_attempt_at,
+            )
+
         for delay in (*FINISH_RETRIES, None):
             try:
-                return await outcome.record(self.store)
+                return await record()
             except sqlite3.OperationalError:
                 if delay is None:
                     break
@@ -644,45 +652,24 @@ class Digests:
             day.guild_id,
             status,
         )
-        self._unrecorded[(day.guild_id, day.local_date)] = outcome
+        self._unrecorded[(day.guild_id, day.local_date)] = record
         return replace(
             day,
             status=status,
-            message_ids=outcome.message_ids,
-            article_ids=outcome.article_ids,
+            message_ids=tuple(message_ids),
+            article_ids=tuple(article_ids),
             articles=len(article_ids),
             error=error,
             next_attempt_at=next_attempt_at,
         )
 
     async def _record_unrecorded(self) -> None:
-        for key, outcome in list(self._unrecorded.items()):
+        for key, record in list(self._unrecorded.items()):
             try:
-                await outcome.record(self.store)
+                await record()
             except sqlite3.OperationalError:
                 continue
             del self._unrecorded[key]
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    day: DigestDay
-    status: DayStatus
-    message_ids: tuple[int, ...]
-    article_ids: tuple[int, ...]
-    error: str | None
-    next_attempt_at: datetime | None
-
-    async def record(self, store: Store) -> DigestDay:
-        return await store.finish_digest_day(
-            self.day.guild_id,
-            self.day.local_date,
-            self.status,
-            message_ids=self.message_ids,
-            article_ids=self.article_ids,
-            error=self.error,
-            next_attempt_at=self.next_attempt_at,
-        )
 
 
 def _already(day: DigestDay | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -155,7 +155,6 @@ class DailyDigest(commands.Cog, name="Digest"):
     async def set_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel
     ) -> None:
-        assert interaction.guild_id is not None
         missing = missing_permissions(channel)
         warning = None
         if missing:
@@ -163,14 +162,12 @@ class DailyDigest(commands.Cog, name="Digest"):
                 f"The bot lacks {', '.join(missing)} in {channel.mention}: the digest will "
                 "fail there until a moderator gives it those permissions."
             )
-        answer = await self.digests.configure(
-            interaction.guild_id,
-            by=interaction.user.id,
-            change=f"The digest will be posted in #{channel.name}",
+        await self._configure(
+            interaction,
+            f"The digest will be posted in #{channel.name}",
             channel_id=channel.id,
             warning=warning,
         )
-        await send_answer(interaction, answer)
 
     @digest.command(name="time", description="The time of day the digest is posted")
     @app_commands.describe(time="24-hour time in the server's time zone, e.g. 08:30")
@@ -178,19 +175,12 @@ class DailyDigest(commands.Cog, name="Digest"):
     async def set_time(
         self, interaction: discord.Interaction, time: app_commands.Range[str, 1, 10]
     ) -> None:
-        assert interaction.guild_id is not None
         at = parse_clock_time(time)
         if at is None:
             error = UserError(f"“{time}” is not a time: write it as HH:MM, 24-hour, e.g. 08:30.")
             await send_answer(interaction, error)
             return
-        answer = await self.digests.configure(
-            interaction.guild_id,
-            by=interaction.user.id,
-            change=f"The digest will be posted at {at:%H:%M}",
-            at=at,
-        )
-        await send_answer(interaction, answer)
+        await self._configure(interaction, f"The digest will be posted at {at:%H:%M}", at=at)
 
     @digest.command(name="timezone", description="The time zone the digest time is in")
     @app_commands.describe(zone="An IANA time zone, e.g. Europe/Kyiv; start typing a city")
@@ -198,18 +188,11 @@ class DailyDigest(commands.Cog, name="Digest"):
     async def set_timezone(
         self, interaction: discord.Interaction, zone: app_commands.Range[str, 1, 64]
     ) -> None:
-        assert interaction.guild_id is not None
         found = zone_named(zone)
         if isinstance(found, UserError):
             await send_answer(interaction, found)
             return
-        answer = await self.digests.configure(
-            interaction.guild_id,
-            by=interaction.user.id,
-            change=f"The digest time is now in {found.key}",
-            zone=found,
-        )
-        await send_answer(interaction, answer)
+        await self._configure(interaction, f"The digest time is now in {found.key}", zone=found)
 
     @set_timezone.autocomplete("zone")
     async def zone_choices(
@@ -220,19 +203,20 @@ class DailyDigest(commands.Cog, name="Digest"):
     @digest.command(name="off", description="Stop posting the digest in this server")
     @moderators_only
     async def off(self, interaction: discord.Interaction) -> None:
-        await self._switch(interaction, enabled=False, change="The digest is off")
+        await self._configure(interaction, "The digest is off", enabled=False)
 
     @digest.command(name="on", description="Post the digest again, from the next time it is due")
     @moderators_only
     async def on(self, interaction: discord.Interaction) -> None:
-        await self._switch(interaction, enabled=True, change="The digest is on")
+        await self._configure(interaction, "The digest is on", enabled=True)
 
-    async def _switch(
-        self, interaction: discord.Interaction, *, enabled: bool, change: str
+    async def _configure(
+        self, interaction: discord.Interaction, change: str, **changes: Any
     ) -> None:
-        assert interaction.guild_id is not None
+        """Apply a moderator's change to the server's schedule and show what it is now."""
+        assert interaction.guild_id is not None  # guild_only
         answer = await self.digests.configure(
-            interaction.guild_id, by=interaction.user.id, change=change, enabled=enabled
+            interaction.guild_id, by=interaction.user.id, change=change, **changes
         )
         await send_answer(interaction, answer)
 
@@ -242,14 +226,11 @@ class DailyDigest(commands.Cog, name="Digest"):
     async def empty_days(
         self, interaction: discord.Interaction, action: Literal["post a line", "skip the day"]
     ) -> None:
-        assert interaction.guild_id is not None
-        answer = await self.digests.configure(
-            interaction.guild_id,
-            by=interaction.user.id,
-            change=f"When nothing is new, the digest will {action}",
+        await self._configure(
+            interaction,
+            f"When nothing is new, the digest will {action}",
             skip_empty=action == "skip the day",
         )
-        await send_answer(interaction, answer)
 
     @digest.command(name="preview", description="See the next digest now, only for you")
     @moderators_only
