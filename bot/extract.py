@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -16,6 +18,36 @@ KYIV = ZoneInfo("Europe/Kyiv")
 
 class ExtractionError(ValueError):
     """The input cannot be an article; the message says why, in one line."""
+
+
+class _Deadline:
+    """When to give up on one file, checked at loop checkpoints (per block, per match).
+
+    A clock read between steps rather than a signal or a timer thread: parsing runs in worker
+    processes and threads of other programs, where neither can interrupt it safely.
+    """
+
+    __slots__ = ("_at", "_limit")
+
+    def __init__(self, limit: float | None) -> None:
+        if limit is not None and not (limit >= 0 and math.isfinite(limit)):
+            raise ValueError(f"time_limit must be a number of seconds, 0 or more, not {limit!r}")
+        self._limit = limit if limit is not None else math.inf
+        self._at = math.inf if limit is None else time.perf_counter() + limit
+
+    def check(self) -> None:
+        if self._at != math.inf and time.perf_counter() >= self._at:
+            raise ExtractionError(
+                f"too complex to parse: stopped after {_seconds(self._limit)} s, the limit per "
+                "file; split the article or shorten its paragraphs"
+            )
+
+
+def _seconds(limit: float) -> str:
+    return f"{limit:.1f}" if round(limit, 1) == limit else f"{limit:g}"
+
+
+_NO_LIMIT = _Deadline(None)
 
 
 # --- Site furniture, as data --------------------------------------------------------------------
@@ -331,31 +363,40 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def extract_bytes(data: bytes, *, timezone: ZoneInfo = KYIV) -> Article:
-    return extract(decode(data), timezone=timezone)
+def extract_bytes(
+    data: bytes, *, timezone: ZoneInfo = KYIV, time_limit: float | None = None
+) -> Article:
+    """`extract` of a file's bytes; `time_limit` counts decoding too."""
+    deadline = _Deadline(time_limit)
+    return _extract(decode(data), timezone, deadline)
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
-def extract(text: str, *, timezone: ZoneInfo = KYIV) -> Article:
-    """Understand one article. Raises ExtractionError when the text cannot be an article."""
+def extract(text: str, *, timezone: ZoneInfo = KYIV, time_limit: float | None = None) -> Article:
+    """Understand one article. Raises ExtractionError when the text cannot be an article, or when
+    understanding it takes longer than `time_limit` seconds (None: no limit)."""
+    return _extract(text, timezone, _Deadline(time_limit))
+
+
+def _extract(text: str, timezone: ZoneInfo, deadline: _Deadline) -> Article:
     if not text.strip():
         raise ExtractionError("the text is empty")
     controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > len(text) // 20:
         raise ExtractionError("the text is binary, not an article")
-    lines = _article_lines(text)
+    lines = _article_lines(text, deadline)
     updated, lines = _take_updated_line(lines, timezone)
     lead_at = _find_lead(lines)
     if lead_at is None:
         raise ExtractionError("no article text found: no sentence of four words or more")
     header = _read_header(lines[:lead_at], timezone)
-    lead_text, sources, blocks, photo, author = _read_body(lines[lead_at:], header)
+    lead_text, sources, blocks, photo, author = _read_body(lines[lead_at:], header, deadline)
     sections = _build_sections(blocks)
-    focus = _Focus(blocks)
-    quoted = _find_quotes(blocks, sources, focus)
-    figures = _find_figures(blocks, sources, quoted, focus)
+    focus = _Focus(blocks, deadline)
+    quoted = _find_quotes(blocks, sources, focus, deadline)
+    figures = _find_figures(blocks, sources, quoted, focus, deadline)
     return Article(
         title=header.title,
         published=header.published,
@@ -377,12 +418,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\u00ad\x00-\x08\x0e-\x1f\x7f]")
 
 
-def _article_lines(text: str) -> list[str]:
+def _article_lines(text: str, deadline: _Deadline) -> list[str]:
     """One cleaned paragraph per line, boilerplate gone, the trailing widgets cut off."""
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     paragraphs: list[str] = []
     previous_blank = True
     for raw in text.split("\n"):
+        deadline.check()
         line = _SPACES.sub(" ", raw).strip()
         if not line:
             previous_blank = True
@@ -403,6 +445,7 @@ def _article_lines(text: str) -> list[str]:
 
     cleaned: list[str] = []
     for paragraph in paragraphs:
+        deadline.check()
         if any(end.fullmatch(paragraph) for end in _END_LINE) and _has_sentence(cleaned):
             break
         line = _SPACES.sub(" ", _PHRASES.sub(" ", paragraph)).strip()
@@ -581,7 +624,7 @@ def _tidy_name(name: str) -> str | None:
 
 
 def _read_body(
-    lines: list[str], header: _Header
+    lines: list[str], header: _Header, deadline: _Deadline
 ) -> tuple[str, list[Source], list[_Block], Photo | None, str | None]:
     photo, author = header.photo, header.author
     sources: list[Source] = []
@@ -592,6 +635,7 @@ def _read_body(
     expecting_sources = False
 
     for line in lines:
+        deadline.check()
         if _is_photo_line(line):
             photo = photo or _photo(line)
             continue
@@ -754,10 +798,11 @@ def _quote_spans(blocks: list[_Block]) -> Iterator[_Span]:
 
 
 def _find_quotes(
-    blocks: list[_Block], sources: list[Source], focus: _Focus
+    blocks: list[_Block], sources: list[Source], focus: _Focus, deadline: _Deadline
 ) -> list[tuple[_Span, Quote]]:
     quotes: list[tuple[_Span, Quote]] = []
     for span in _quote_spans(blocks):
+        deadline.check()
         block = blocks[span.block]
         words = len(span.text.split())
         in_quote_section = block.section.kind == "quote"
@@ -810,8 +855,9 @@ class _Focus:
     Worked out on first use only: many articles never need it.
     """
 
-    def __init__(self, blocks: list[_Block]) -> None:
+    def __init__(self, blocks: list[_Block], deadline: _Deadline) -> None:
         self._blocks = blocks
+        self._deadline = deadline
         self._mentions: list[tuple[int, int, str]] | None = None
         self._full_names: dict[str, str] | None = None
 
@@ -822,6 +868,7 @@ class _Focus:
         if self._full_names is None:
             self._full_names = {}
             for block in self._blocks:
+                self._deadline.check()
                 for match in _CAPITALISED_RUN.finditer(block.text):
                     full = _person_name(match.group())
                     if full and " " in full and _is_person(full):
@@ -834,6 +881,7 @@ class _Focus:
             for index, item in enumerate(self._blocks):
                 text = item.text
                 for verb in _SPEECH.finditer(text):
+                    self._deadline.check()
                     who = _claimant_before(text[_sentence_start(text, verb.start()) : verb.end()])
                     if who and _is_person(who):
                         self._mentions.append((index, verb.start(), self.expand(who)))
@@ -930,11 +978,16 @@ def _is_person(name: str) -> bool:
 
 
 def _find_figures(
-    blocks: list[_Block], sources: list[Source], quoted: list[tuple[_Span, Quote]], focus: _Focus
+    blocks: list[_Block],
+    sources: list[Source],
+    quoted: list[tuple[_Span, Quote]],
+    focus: _Focus,
+    deadline: _Deadline,
 ) -> list[Figure]:
     figures: list[Figure] = []
     for index, block in enumerate(blocks):
         for number in _NUMBER_START.finditer(block.text):
+            deadline.check()
             figure = _figure(block, index, number.start(), sources, quoted, focus)
             if figure is not None:
                 figures.append(figure)

@@ -431,6 +431,33 @@ def test_years_dates_times_and_ages_are_not_figures() -> None:
     assert extract(text).figures == ()
 
 
+# --- A time limit per file ------------------------------------------------------------------------
+
+TOO_COMPLEX = (
+    r"^too complex to parse: stopped after 0\.0 s, the limit per file; "
+    r"split the article or shorten its paragraphs$"
+)
+
+
+def test_article_over_its_time_limit_is_refused_saying_what_to_do() -> None:
+    with pytest.raises(ExtractionError, match=TOO_COMPLEX):
+        extract(SEED, time_limit=0.0)
+
+
+def test_file_over_its_time_limit_is_refused_the_same_way() -> None:
+    with pytest.raises(ExtractionError, match=TOO_COMPLEX):
+        extract_bytes(SEED_PATH.read_bytes(), time_limit=0.0)
+
+
+def test_generous_time_limit_changes_nothing() -> None:
+    assert same_structure(extract(SEED, time_limit=60.0), extract(SEED))
+
+
+def test_negative_time_limit_is_a_mistake_in_the_caller() -> None:
+    with pytest.raises(ValueError, match="time_limit"):
+        extract(SEED, time_limit=-1.0)
+
+
 # --- Not an article --------------------------------------------------------------------------------
 
 
