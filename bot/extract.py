@@ -690,6 +690,9 @@ def _start_section(label: str) -> _SectionBuilder:
 
 
 def _build_sections(blocks: list[_Block]) -> tuple[Section, ...]:
+    """The sections, in block order. A section's blocks are consecutive (`_read_body` never goes
+    back to an earlier section) and a section without blocks has no facts, so block i is
+    `Article.facts[i]`: quotes and figures name their fact by block index."""
     builders: list[_SectionBuilder] = []
     for block in blocks:
         if not builders or builders[-1] is not block.section:
@@ -814,7 +817,7 @@ def _find_quotes(
             continue
         speaker = _speaker(span, blocks, sources, focus)
         # "..., it counts what Ukraine needs,” he said": the comma belongs to the sentence.
-        quotes.append((span, Quote(span.text.rstrip(" ,"), speaker)))
+        quotes.append((span, Quote(span.text.rstrip(" ,"), speaker, fact=span.first_block)))
     return quotes
 
 
@@ -1036,6 +1039,7 @@ def _figure(
         claimant=_claimant(block, index, start, sources, quoted, focus),
         when=_lower_first(when.group()) if when else None,
         sentence=sentence,
+        fact=index,
     )
 
 

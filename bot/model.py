@@ -52,6 +52,9 @@ class Section:
 class Quote:
     text: str
     speaker: str | None
+    # Index into `Article.facts` of the paragraph the quote opens in, so a reader of the store
+    # finds it in one step rather than by searching every fact's text; None when not known.
+    fact: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Figure:
     claimant: str | None
     when: str | None
     sentence: str
+    fact: int | None = None  # index into `Article.facts` of the paragraph it stands in
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,19 @@ def test_seed_photo_caption_is_not_a_fact() -> None:
     assert article.photo.caption == "Vladimir Putin, Kim Jong"
 
 
+def test_seed_quotes_and_figures_point_at_the_fact_they_stand_in() -> None:
+    article = extract(SEED)
+    facts = fact_texts(article)
+
+    for quote in article.quotes:
+        assert quote.fact is not None
+        assert " ".join(quote.text.split()[:3]) in facts[quote.fact], quote
+    for figure in article.figures:
+        assert figure.fact is not None
+        assert figure.text in facts[figure.fact], figure
+        assert figure.sentence in facts[figure.fact], figure
+
+
 # --- Real layouts of the outlet and others -------------------------------------------------------
 
 
@@ -146,6 +159,19 @@ def test_article_layout_is_understood(path: Path) -> None:
         assert found, (value, unit)
         assert qualifier is None or found[0].qualifier == qualifier, (value, unit)
         assert claimant is None or fold(claimant) in fold(found[0].claimant), (value, unit)
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_layout_quotes_and_figures_point_at_the_fact_they_stand_in(path: Path) -> None:
+    article = extract_bytes(path.read_bytes())
+    facts = fact_texts(article)
+
+    for quote in article.quotes:
+        assert quote.fact is not None
+        assert " ".join(quote.text.split()[:3]) in facts[quote.fact], quote
+    for figure in article.figures:
+        assert figure.fact is not None
+        assert figure.text in facts[figure.fact], figure
 
 
 # --- Variants of the seed, one pattern each -------------------------------------------------------
