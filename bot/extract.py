@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from datetime import timezone as dt_timezone
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.model import Article, Fact, Figure, Photo, Quote, Section, SectionKind, Source
@@ -213,12 +215,21 @@ SPEECH_VERBS = (
 )
 # The lookahead on first letters lets the engine skip most positions quickly.
 _SPEECH = re.compile(rf"\b(?=[a-z])(?:{SPEECH_VERBS})\b")
+# Matched where a quote closes (`match(text, end)`), not on the rest of the paragraph sliced off.
 _AFTER_QUOTE = re.compile(
-    rf"^\s*[,.!?]?\s*(?:(?P<pronoun>he|she|they)|(?:the\s+)?(?P<name>(?:[A-Z][\w'’()-]*\s+){{0,5}}[A-Z][\w'’()-]*))"
+    rf"\s*[,.!?]?\s*(?:(?P<pronoun>he|she|they)|(?:the\s+)?(?P<name>(?:[A-Z][\w'’()-]*\s+){{0,5}}[A-Z][\w'’()-]*))"
     rf"\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b"
-    rf"|^\s*,?\s*(?:{SPEECH_VERBS})\s+(?P<name_after>(?:[A-Z][\w'’-]*\s+){{0,5}}[A-Z][\w'’-]*)"
+    rf"|\s*,?\s*(?:{SPEECH_VERBS})\s+(?P<name_after>(?:[A-Z][\w'’-]*\s+){{0,5}}[A-Z][\w'’-]*)"
 )
-_ACCORDING_TO = re.compile(r"\b[Aa]ccording to (?P<phrase>[^,.;:]{2,100})")
+# A trailing attribution, "..., President Volodymyr Zelenskyy said on 1 March." or ", he said".
+_PRONOUN_AFTER = rf",\s*(?P<pronoun>he|she|they)\s+(?:{SPEECH_VERBS})\b"
+_CLAIM_AFTER = re.compile(
+    rf",\s*(?:the\s+)?(?P<name>(?:\(?[A-Z][\w'’()-]*\s+(?:(?:of|the|for)\s+)*){{0,6}}\(?[A-Z][\w'’()-]*)\s+"
+    rf"(?:also\s+)?(?:{SPEECH_VERBS})\b[^,]*$|{_PRONOUN_AFTER}"
+)
+_PRONOUN_CLAIM = re.compile(_PRONOUN_AFTER)
+_ACCORDING_AT = re.compile(r"\b[Aa]ccording to ")
+_ACCORDING_PHRASE = re.compile(r"[^,.;:]{0,100}")
 _PRONOUNS = {"he", "she", "they", "his", "her", "their"}
 # Words that introduce a name rather than belong to it: "Defence Minister Shin Won-sik".
 TITLE_WORDS = frozenset(
@@ -319,14 +330,6 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no gen col lt maj sgt jr sr vs etc e.g i.e u.s u.k jan feb mar apr jun jul "
     "aug sep sept oct nov dec approx".split()
 )
-
-
-@dataclass(slots=True)
-class _Block:
-    """A paragraph of the body with the section it belongs to."""
-
-    text: str
-    section: _SectionBuilder
 
 
 @dataclass(slots=True)
@@ -665,13 +668,13 @@ def _read_body(
                 line = line[wire.end() :]
                 sources.append(Source(wire["agency"].strip(), None, f"({wire['agency']})"))
             lead_text = line
-            blocks.append(_Block(line, lead_section))
+            blocks.append(_Block(line, lead_section, deadline))
             lead_section.facts.append(line)
             continue
         if current is None:
             current = _SectionBuilder(None, "body")
         current.facts.append(line)
-        blocks.append(_Block(line, current))
+        blocks.append(_Block(line, current, deadline))
 
     if lead_text is None:
         lead_text = blocks[0].text if blocks else lines[0]
@@ -762,6 +765,228 @@ def _split_name(text: str) -> tuple[str, str | None]:
     return " ".join(name_tokens), description
 
 
+# --- Paragraphs -----------------------------------------------------------------------------------
+
+# How far before a speech verb its subject is looked for. A name, its title and the words between
+# it and the verb fit well within it; reading further would make each verb cost the whole sentence.
+_LOOKBACK = 300
+_LONGEST_VERB = max(len(verb) for verb in SPEECH_VERBS.split("|"))
+_WORD_PAIR = re.compile(r"\w\w")
+_CAPITALISED_WORDS = re.compile(r"(?:[A-Z][\w'’()-]*\s?)+")
+
+
+class _Block:
+    """A paragraph of the body with the section it belongs to, and what the claim steps ask of its
+    text: sentences, speech verbs and their subjects, "according to" phrases, attributions after a
+    figure. Each is worked out once, on first use; asked again for every quote and every figure,
+    it made one long paragraph cost minutes.
+    """
+
+    def __init__(self, text: str, section: _SectionBuilder, deadline: _Deadline) -> None:
+        self.text = text
+        self.section = section
+        self._deadline = deadline
+        self._sentences: dict[int, tuple[int, str]] = {}
+        self._whens: dict[int, re.Match[str] | None] = {}
+        self._after: dict[int, tuple[list[int], int, re.Match[str] | None]] = {}
+        self._named: dict[int, str | None] = {}
+
+    @cached_property
+    def bounds(self) -> list[int]:
+        return _sentence_bounds(self.text, self._deadline)
+
+    def sentence_index(self, offset: int) -> int:
+        return bisect_right(self.bounds, offset) - 1
+
+    def sentence_start(self, offset: int) -> int:
+        return self.bounds[self.sentence_index(offset)]
+
+    def sentence(self, index: int) -> tuple[int, str]:
+        """Where the sentence starts once stripped, and its text (one string however often asked:
+        every figure in it keeps it)."""
+        cached = self._sentences.get(index)
+        if cached is None:
+            text, bounds = self.text, self.bounds
+            start = bounds[index]
+            end = bounds[index + 1] if index + 1 < len(bounds) else len(text)
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            cached = self._sentences[index] = (start, text[start:end])
+        return cached
+
+    def when(self, index: int) -> re.Match[str] | None:
+        if index not in self._whens:
+            self._whens[index] = _WHEN.search(self.sentence(index)[1])
+        return self._whens[index]
+
+    @cached_property
+    def verbs(self) -> list[tuple[int, int]]:
+        found = []
+        for verb in _SPEECH.finditer(self.text):
+            self._deadline.check()
+            found.append(verb.span())
+        return found
+
+    @cached_property
+    def _verb_ends(self) -> list[int]:
+        return [end for _, end in self.verbs]
+
+    def verb_in_sentence(self, offset: int) -> bool:
+        start, sentence = self.sentence(self.sentence_index(offset))
+        first = bisect_left(self.verbs, (start, 0))
+        return first < len(self.verbs) and self.verbs[first][0] < start + len(sentence)
+
+    def _last_verb(self, start: int, end: int) -> int:
+        """The index of the last speech verb of `text[start:end]` (in one sentence), or -1."""
+        last = bisect_right(self._verb_ends, end) - 1
+        return last if last >= 0 and self.verbs[last][0] >= start else -1
+
+    def _tail_verb(self, start: int, end: int) -> int | None:
+        """A verb that ends `text[start:end]` only because the slice cuts a word ("saidUS$5")."""
+        text = self.text
+        if not start < end < len(text) or not _WORD_PAIR.match(text, end - 1):
+            return None
+        for verb in _SPEECH.finditer(text, max(start, end - _LONGEST_VERB), end):
+            if verb.end() == end:
+                return verb.start()
+        return None
+
+    @cached_property
+    def _subjects(self) -> list[str | None]:
+        subjects = []
+        for start, _ in self.verbs:
+            self._deadline.check()
+            subjects.append(_verb_subject(self.text, self.sentence_start(start), start))
+        return subjects
+
+    @cached_property
+    def _known_subject(self) -> list[int]:
+        """For each verb, the latest verb up to it in its sentence with a subject, or -1."""
+        known: list[int] = []
+        previous = -1
+        for index, (start, _) in enumerate(self.verbs):
+            sentence = self.sentence_index(start)
+            if self._subjects[index] is not None:
+                known.append(index)
+            else:
+                known.append(known[-1] if index and sentence == previous else -1)
+            previous = sentence
+        return known
+
+    def claimant_before(self, start: int, end: int) -> str | None:
+        """Who speaks in `text[start:end]`, a sentence's start up to an offset in it: the subject
+        of its last speech verb that has one, "" for a pronoun, else an "according to"."""
+        tail = self._tail_verb(start, end)
+        if tail is not None and (who := _verb_subject(self.text, start, tail)) is not None:
+            return who
+        last = self._last_verb(start, end)
+        if last != -1 and (known := self._known_subject[last]) != -1:
+            return self._subjects[known]
+        return self.according_to(start, end)
+
+    def named_before(self, start: int, end: int) -> str | None:
+        """A name inside the subject of the last verb of `text[start:end]`: "Volunteers from the
+        Vostok SOS charitable foundation said"."""
+        verb = self._tail_verb(start, end)
+        if verb is None:
+            last = self._last_verb(start, end)
+            if last == -1:
+                return None
+            verb = self.verbs[last][0]
+        if verb not in self._named:
+            subject = _tokens_before(self.text, start, verb)[-8:]
+            runs = _CAPITALISED_WORDS.findall(" ".join(subject))
+            self._named[verb] = _person_name(runs[-1].strip()) if runs else None
+        return self._named[verb]
+
+    @cached_property
+    def _according(self) -> tuple[list[int], list[tuple[int, int]]]:
+        """Where each "according to" that has a phrase stands, and its phrase's start and length."""
+        starts: list[int] = []
+        phrases: list[tuple[int, int]] = []
+        for match in _ACCORDING_AT.finditer(self.text):
+            self._deadline.check()
+            phrase = _ACCORDING_PHRASE.match(self.text, match.end())
+            if phrase is not None and phrase.end() - match.end() >= 2:
+                starts.append(match.start())
+                phrases.append((match.end(), phrase.end() - match.end()))
+        return starts, phrases
+
+    def according_to(self, start: int, end: int) -> str | None:
+        """ "according to the local Telegram channel RIA Melitopol" -> "RIA Melitopol", the first
+        such phrase of `text[start:end]`, `start` a sentence's start."""
+        starts, phrases = self._according
+        first = bisect_left(starts, start)
+        if first == len(starts) or phrases[first][0] + 2 > end:
+            return None
+        phrase_start, length = phrases[first]
+        name = _name_before(self.text[phrase_start : min(phrase_start + length, end)].split())
+        return _person_name(name) if name else None
+
+    def claimant_after(self, offset: int) -> str | None:
+        """A trailing attribution after `offset`, to the end of its sentence: "..., President
+        Volodymyr Zelenskyy said on 1 March.", "" for "..., he said"."""
+        pronouns, last_comma, at_last = self._attributions(self.sentence_index(offset))
+        if last_comma < offset:
+            return None
+        first = bisect_left(pronouns, offset)
+        if first < len(pronouns) and pronouns[first] < last_comma:
+            return ""
+        if at_last is None:
+            return None
+        return "" if at_last["pronoun"] else _person_name(at_last["name"])
+
+    def _attributions(self, index: int) -> tuple[list[int], int, re.Match[str] | None]:
+        """For one sentence: the commas that open "..., he said", the last comma, and what the
+        attribution pattern finds there. A named attribution needs no comma after it, so only the
+        last comma can open one; a pronoun can follow any."""
+        if index not in self._after:
+            # The sentence's end as `_claimant` has always measured it.
+            end = self.bounds[index] + len(self.sentence(index)[1])
+            start = self.bounds[index]
+            pronouns = [m.start() for m in _PRONOUN_CLAIM.finditer(self.text, start, end)]
+            last = self.text.rfind(",", start, end)
+            at_last = _CLAIM_AFTER.match(self.text, last, end) if last != -1 else None
+            self._after[index] = (pronouns, last, at_last)
+        return self._after[index]
+
+
+def _tokens_before(text: str, start: int, end: int) -> list[str]:
+    """The words of `text[start:end]` that lie in the `_LOOKBACK` characters before `end`."""
+    low = max(start, end - _LOOKBACK)
+    tokens = text[low:end].split()
+    if tokens and low > start and not text[low - 1].isspace() and not text[low].isspace():
+        tokens.pop(0)  # a word cut by the window is not a word
+    return tokens
+
+
+def _verb_subject(text: str, start: int, verb: int) -> str | None:
+    """The subject of the speech verb at `verb`, in the sentence from `start`: a name, "" for a
+    pronoun, None when there is neither."""
+    end = verb
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    name_start, name_end = start, end
+    if end - start >= 4 and text[end - 1] == ",":
+        # "Vadym Filashkin, Head of the Oblast Military Administration, said": the name stands
+        # before the last clause, of 2 to 120 characters between commas.
+        second = text.rfind(",", max(start, end - 122), end - 1)
+        if start <= second <= end - 4:
+            first = text.rfind(",", max(start, second - _LOOKBACK), second)
+            clause = first + 1 if first != -1 else start
+            if clause < second:
+                name_start, name_end = clause, second
+    tokens = _tokens_before(text, name_start, name_end)
+    while tokens and tokens[-1].lower() in _STOP_BEFORE_VERB:
+        tokens.pop()
+    if tokens and tokens[-1].lower() in _PRONOUNS:
+        return ""
+    name = _name_before(tokens)
+    return _person_name(name) if name else None
+
+
 # --- Quotes and speakers ----------------------------------------------------------------------
 
 
@@ -809,10 +1034,11 @@ def _find_quotes(
         block = blocks[span.block]
         words = len(span.text.split())
         in_quote_section = block.section.kind == "quote"
-        sentence = _sentence_at(blocks[span.first_block].text, span.start)
         if words < 2 and not in_quote_section:
             continue
-        attributed = _SPEECH.search(sentence) or _AFTER_QUOTE.match(block.text[span.end :])
+        attributed = blocks[span.first_block].verb_in_sentence(span.start) or _AFTER_QUOTE.match(
+            block.text, span.end
+        )
         if not (in_quote_section or attributed or span.block != span.first_block or words >= 8):
             continue
         speaker = _speaker(span, blocks, sources, focus)
@@ -825,16 +1051,15 @@ def _speaker(span: _Span, blocks: list[_Block], sources: list[Source], focus: _F
     block = blocks[span.block]
     if block.section.quote_speaker:
         return block.section.quote_speaker
-    after = _AFTER_QUOTE.match(block.text[span.end :])
+    after = _AFTER_QUOTE.match(block.text, span.end)
     if after:
         name = after["name"] or after["name_after"]
         if name and (person := _person_name(name)):
             return focus.expand(person)
         if after["pronoun"]:
             return focus.person_before(span.first_block, span.start)
-    opening = blocks[span.first_block].text
-    sentence_start = _sentence_start(opening, span.start)
-    who = _claimant_before(opening[sentence_start : span.start])
+    opening = blocks[span.first_block]
+    who = opening.claimant_before(opening.sentence_start(span.start), span.start)
     if who == "":
         return focus.person_before(span.first_block, span.start)
     if who:
@@ -861,7 +1086,6 @@ class _Focus:
     def __init__(self, blocks: list[_Block], deadline: _Deadline) -> None:
         self._blocks = blocks
         self._deadline = deadline
-        self._mentions: list[tuple[int, int, str]] | None = None
         self._full_names: dict[str, str] | None = None
 
     def expand(self, name: str) -> str:
@@ -879,44 +1103,23 @@ class _Focus:
         return self._full_names.get(name, name)
 
     def person_before(self, block: int, offset: int) -> str | None:
-        if self._mentions is None:
-            self._mentions = []
-            for index, item in enumerate(self._blocks):
-                text = item.text
-                for verb in _SPEECH.finditer(text):
-                    self._deadline.check()
-                    who = _claimant_before(text[_sentence_start(text, verb.start()) : verb.end()])
-                    if who and _is_person(who):
-                        self._mentions.append((index, verb.start(), self.expand(who)))
-        earlier = [m for m in self._mentions if (m[0], m[1]) < (block, offset)]
-        return earlier[-1][2] if earlier else None
+        places, people = self._mentions
+        earlier = bisect_left(places, (block, offset))
+        return people[earlier - 1] if earlier else None
 
-
-def _claimant_before(text: str) -> str | None:
-    """The subject of the last speech verb in `text`: a name, "" for a pronoun, None if none."""
-    for verb in reversed(list(_SPEECH.finditer(text))):
-        before = text[: verb.start()].rstrip()
-        apposition = re.search(r"(?P<name>[^,]+),[^,]{2,120},$", before)
-        if apposition:  # "Vadym Filashkin, Head of the Oblast Military Administration, said"
-            before = apposition["name"]
-        tokens = before.split()
-        while tokens and tokens[-1].lower() in _STOP_BEFORE_VERB:
-            tokens.pop()
-        if tokens and tokens[-1].lower() in _PRONOUNS:
-            return ""
-        name = _name_before(tokens)
-        if name and (person := _person_name(name)):
-            return person
-    return _according_to(text)
-
-
-def _according_to(text: str) -> str | None:
-    """ "according to the local Telegram channel RIA Melitopol" -> "RIA Melitopol"."""
-    according = _ACCORDING_TO.search(text)
-    if according is None:
-        return None
-    name = _name_before(according["phrase"].split())
-    return _person_name(name) if name else None
+    @cached_property
+    def _mentions(self) -> tuple[list[tuple[int, int]], list[str]]:
+        """Each person named as speaking, in text order: (block, offset of the verb), and who."""
+        places: list[tuple[int, int]] = []
+        people: list[str] = []
+        for index, block in enumerate(self._blocks):
+            for start, end in block.verbs:
+                self._deadline.check()
+                who = block.claimant_before(block.sentence_start(start), end)
+                if who and _is_person(who):
+                    places.append((index, start))
+                    people.append(self.expand(who))
+        return places, people
 
 
 def _name_before(tokens: list[str]) -> str | None:
@@ -933,20 +1136,6 @@ def _name_before(tokens: list[str]) -> str | None:
     while name and name[0].lower() in ("of", "for", "the"):
         name.pop(0)
     return " ".join(name) or None
-
-
-def _claimant_after(text: str) -> str | None:
-    """A trailing attribution: "..., President Volodymyr Zelenskyy said on 1 March."."""
-    match = re.search(
-        rf",\s*(?:the\s+)?(?P<name>(?:\(?[A-Z][\w'’()-]*\s+(?:(?:of|the|for)\s+)*){{0,6}}\(?[A-Z][\w'’()-]*)\s+"
-        rf"(?:also\s+)?(?:{SPEECH_VERBS})\b[^,]*$|,\s*(?P<pronoun>he|she|they)\s+(?:{SPEECH_VERBS})\b",
-        text,
-    )
-    if match is None:
-        return None
-    if match["pronoun"]:
-        return ""
-    return _person_name(match["name"])
 
 
 def _person_name(text: str) -> str | None:
@@ -988,13 +1177,30 @@ def _find_figures(
     deadline: _Deadline,
 ) -> list[Figure]:
     figures: list[Figure] = []
+    quotes = _QuoteIndex(quoted)
     for index, block in enumerate(blocks):
         for number in _NUMBER_START.finditer(block.text):
             deadline.check()
-            figure = _figure(block, index, number.start(), sources, quoted, focus)
+            figure = _figure(block, index, number.start(), sources, quotes, focus)
             if figure is not None:
                 figures.append(figure)
     return figures
+
+
+class _QuoteIndex:
+    """The kept quotes in text order, to find the one around a figure by bisection. Quotes never
+    overlap: one opens only after the last has closed."""
+
+    def __init__(self, quoted: list[tuple[_Span, Quote]]) -> None:
+        self._quoted = quoted
+        self._starts = [(span.first_block, span.start) for span, _ in quoted]
+
+    def around(self, block: int, offset: int) -> Quote | None:
+        last = bisect_right(self._starts, (block, offset)) - 1
+        if last < 0:
+            return None
+        span, quote = self._quoted[last]
+        return quote if (block, offset) < (span.block, span.end) else None
 
 
 def _figure(
@@ -1002,7 +1208,7 @@ def _figure(
     index: int,
     at: int,
     sources: list[Source],
-    quoted: list[tuple[_Span, Quote]],
+    quotes: _QuoteIndex,
     focus: _Focus,
 ) -> Figure | None:
     text = block.text
@@ -1029,16 +1235,16 @@ def _figure(
         end = tail.start("unit") + unit_length
     else:
         end = tail.end("scale") if tail["scale"] else tail.end("number")
-    sentence = _sentence_at(text, start)
-    when = _WHEN.search(sentence)
+    sentence = block.sentence_index(start)
+    when = block.when(sentence)
     return Figure(
         text=text[start:end],
         qualifier=qualifier.lower() if qualifier else None,
         value=value,
         unit=unit,
-        claimant=_claimant(block, index, start, sources, quoted, focus),
+        claimant=_claimant(block, index, start, sources, quotes, focus),
         when=_lower_first(when.group()) if when else None,
-        sentence=sentence,
+        sentence=block.sentence(sentence)[1],
         fact=index,
     )
 
@@ -1048,23 +1254,24 @@ def _claimant(
     index: int,
     offset: int,
     sources: list[Source],
-    quoted: list[tuple[_Span, Quote]],
+    quotes: _QuoteIndex,
     focus: _Focus,
 ) -> str | None:
     """Who claims the figure at `offset`: the quote it stands in, the sentence's speaker, or the
     source the section reports."""
-    for span, quote in quoted:
-        if (span.first_block, span.start) <= (index, offset) < (span.block, span.end):
-            return quote.speaker
-    sentence_start = _sentence_start(block.text, offset)
-    sentence_end = sentence_start + len(_sentence_at(block.text, offset))
-    who = _claimant_before(block.text[sentence_start:offset])
+    quote = quotes.around(index, offset)
+    if quote is not None:
+        return quote.speaker
+    sentence = block.sentence_index(offset)
+    sentence_start = block.bounds[sentence]
+    sentence_end = sentence_start + len(block.sentence(sentence)[1])
+    who = block.claimant_before(sentence_start, offset)
     if who is None:
-        who = _claimant_after(block.text[offset:sentence_end])
+        who = block.claimant_after(offset)
     if who is None:
-        who = _according_to(block.text[sentence_start:sentence_end])
+        who = block.according_to(sentence_start, sentence_end)
     if who is None:
-        who = _subject_of_last_verb(block.text[sentence_start:offset])
+        who = block.named_before(sentence_start, offset)
     if who == "":
         return focus.person_before(index, offset)
     if who:
@@ -1074,16 +1281,6 @@ def _claimant(
     if block.section.kind in ("lead", "details", "quote", "body") and sources:
         return sources[0].name
     return None
-
-
-def _subject_of_last_verb(text: str) -> str | None:
-    """A name inside the subject: "Volunteers from the Vostok SOS charitable foundation said"."""
-    verbs = list(_SPEECH.finditer(text))
-    if not verbs:
-        return None
-    subject = text[: verbs[-1].start()].split()[-8:]
-    runs = re.findall(r"(?:[A-Z][\w'’()-]*\s?)+", " ".join(subject))
-    return _person_name(runs[-1].strip()) if runs else None
 
 
 _UNIT_MODIFIERS = frozenset("more additional extra new other further".split())
@@ -1141,25 +1338,39 @@ def _lower_first(text: str) -> str:
 # --- Sentences ------------------------------------------------------------------------------------
 
 
-def _sentence_bounds(text: str) -> list[int]:
+def _sentence_bounds(text: str, deadline: _Deadline = _NO_LIMIT) -> list[int]:
     bounds = [0]
     for match in _SENTENCE_END.finditer(text):
-        before = text[: match.start()].rsplit(" ", 1)[-1].lower().strip('("“')
-        if before in _ABBREVIATIONS or re.fullmatch(r"[a-z]", before):
+        deadline.check()
+        before = _short_word_before(text, match.start(), _LONGEST_ABBREVIATION)
+        if before is not None and (before in _ABBREVIATIONS or _LETTER.fullmatch(before)):
             continue
         bounds.append(match.end())
     return bounds
 
 
-def _sentence_start(text: str, offset: int) -> int:
-    return max(b for b in _sentence_bounds(text) if b <= offset)
+_LONGEST_ABBREVIATION = max(len(abbreviation) for abbreviation in _ABBREVIATIONS)
+_LETTER = re.compile("[a-z]")
+_WORD_STRIP = '("“'
 
 
-def _sentence_at(text: str, offset: int) -> str:
-    bounds = _sentence_bounds(text)
-    start = max(b for b in bounds if b <= offset)
-    following = [b for b in bounds if b > offset]
-    return text[start : following[0] if following else len(text)].strip()
+def _short_word_before(text: str, end: int, longest: int) -> str | None:
+    """`text[:end].rsplit(" ", 1)[-1].lower().strip('("“')` when that is at most `longest`
+    characters long, else None. Reads back only over that word, never the text before it."""
+    start = end
+    while start > 0 and text[start - 1] in _WORD_STRIP:
+        start -= 1
+    core_end = start
+    # Past `longest` characters only strip characters can still belong to a short word.
+    while (
+        start > 0
+        and text[start - 1] != " "
+        and (core_end - start < longest or text[start - 1] in _WORD_STRIP)
+    ):
+        start -= 1
+    if start > 0 and text[start - 1] != " ":
+        return None
+    return text[start:end].lower().strip(_WORD_STRIP)
 
 
 _FOLD = {ord(a): b for a, b in zip("“”„’–—", '"""\'--', strict=True)}
