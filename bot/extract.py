@@ -67,7 +67,9 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     r"Укр\s*Рус\s*Eng",
     r"All Sections",
     r"Purchase Licensing Rights,?\s*(?:opens new tab)?",
-    r",?\s*opens new tab",
+    # Not from inside a run of spaces: the run's first space finds the same, and trying from
+    # each one made a long run quadratic.
+    r"(?:,|(?<!\s))\s*opens new tab",
 )
 # Lines dropped whole.
 BOILERPLATE_LINES: tuple[str, ...] = (
@@ -81,7 +83,9 @@ ARTICLE_END_LINES: tuple[str, ...] = (
     r"Log in to comment)(?:\s*[:(]\s*\d*\)?)?",
     r"\(END\)",
     r"Our Standards:.*",
-    r"(?i).*\b(?:casino|slots|jackpot|free spins|betting)\b.*\b(?:bonus|promo|deposit|"
+    # Atomic: the first spam word is the one to look after; backtracking to each later one made
+    # a long line that has no second word quadratic.
+    r"(?i)(?>.*?\b(?:casino|slots|jackpot|free spins|betting)\b).*\b(?:bonus|promo|deposit|"
     r"register|play now|https?://|www\.)\b.*",
 )
 # Outlet names and addresses that sit above the headline.
@@ -174,10 +178,12 @@ _US_DATE_LINE = re.compile(
     re.I,
 )
 # "Updated: May 14, 2023, 6:20 PM" at the end of some wire copies.
+# Spaces are matched by one quantifier wherever two could share them: two, back to back, split
+# a long run of spaces in every way before failing. (Lines are stripped: nothing trails.)
 _UPDATED_LINE = re.compile(
-    rf"^(?:last\s+)?(?P<tag>updated|published|posted)\s*:?\s*(?P<month>{_MONTH})\.?\s+"
+    rf"^(?:last\s+)?(?P<tag>updated|published|posted)\s*(?::\s*)?(?P<month>{_MONTH})\.?\s+"
     r"(?P<day>\d{1,2}),?\s+(?P<year>\d{4}),?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?(?:\s+\w{2,5})?$",
+    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s+\w{2,5})?$",
     re.I,
 )
 # "SEOUL, March 3 (Yonhap) -- North Korea fired ..."
@@ -215,11 +221,12 @@ SPEECH_VERBS = (
 )
 # The lookahead on first letters lets the engine skip most positions quickly.
 _SPEECH = re.compile(rf"\b(?=[a-z])(?:{SPEECH_VERBS})\b")
-# Matched where a quote closes (`match(text, end)`), not on the rest of the paragraph sliced off.
+# Matched where a quote closes (`match(text, end)`), not on the rest of the paragraph sliced off;
+# one quantifier for spaces on either side of the comma, as in `_UPDATED_LINE`.
 _AFTER_QUOTE = re.compile(
-    rf"\s*[,.!?]?\s*(?:(?P<pronoun>he|she|they)|(?:the\s+)?(?P<name>(?:[A-Z][\w'’()-]*\s+){{0,5}}[A-Z][\w'’()-]*))"
+    rf"\s*(?:[,.!?]\s*)?(?:(?P<pronoun>he|she|they)|(?:the\s+)?(?P<name>(?:[A-Z][\w'’()-]*\s+){{0,5}}[A-Z][\w'’()-]*))"
     rf"\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b"
-    rf"|\s*,?\s*(?:{SPEECH_VERBS})\s+(?P<name_after>(?:[A-Z][\w'’-]*\s+){{0,5}}[A-Z][\w'’-]*)"
+    rf"|\s*(?:,\s*)?(?:{SPEECH_VERBS})\s+(?P<name_after>(?:[A-Z][\w'’-]*\s+){{0,5}}[A-Z][\w'’-]*)"
 )
 # A trailing attribution, "..., President Volodymyr Zelenskyy said on 1 March." or ", he said".
 _PRONOUN_AFTER = rf",\s*(?P<pronoun>he|she|they)\s+(?:{SPEECH_VERBS})\b"
@@ -325,7 +332,8 @@ _WHEN = re.compile(
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»"}
 _QUOTE_MARK = re.compile('["“”„«»]')
-_SENTENCE_END = re.compile(r"[.!?]+[\"”»’)]*\s+(?=[\"“„«(\[]?[A-Z0-9])")
+# From the first mark of a run only ("?!..."): a later one ends the same sentence or none.
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"”»’)]*\s+(?=[\"“„«(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no gen col lt maj sgt jr sr vs etc e.g i.e u.s u.k jan feb mar apr jun jul "
     "aug sep sept oct nov dec approx".split()
@@ -708,8 +716,9 @@ def _build_sections(blocks: list[_Block]) -> tuple[Section, ...]:
 # --- Sources --------------------------------------------------------------------------------------
 
 # How the source spoke, kept in its description: "on Telegram", "in an interview with Reuters".
+# Not tried from inside a run of spaces, as in BOILERPLATE_PHRASES.
 _CHANNEL = re.compile(
-    r",?\s+(?P<channel>(?:on|via)\s+(?:Telegram|Facebook|X|Twitter|YouTube|Instagram|TikTok|Viber|"
+    r"(?:,|(?<!\s))\s+(?P<channel>(?:on|via)\s+(?:Telegram|Facebook|X|Twitter|YouTube|Instagram|TikTok|Viber|"
     r"television|TV|the air|national television|the national telethon)\b.*|"
     r"(?:in|during)\s+(?:an?\s+)?(?:interview|statement|comment|video address|address|briefing|"
     r"post|speech)\b.*|at\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:press conference|briefing|"
@@ -1074,7 +1083,11 @@ def _quoted_source(sources: list[Source]) -> str:
     return next((s.name for s in sources if _is_person(s.name)), sources[0].name)
 
 
-_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*")
+# Tried once per word, at its first capital: a later capital of the same word succeeds or fails
+# just the same, and trying each one made a long capitalised word quadratic.
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’-])(?:(?![A-Z])[\w'’-])*+(?P<run>(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*)"
+)
 
 
 class _Focus:
@@ -1097,7 +1110,7 @@ class _Focus:
             for block in self._blocks:
                 self._deadline.check()
                 for match in _CAPITALISED_RUN.finditer(block.text):
-                    full = _person_name(match.group())
+                    full = _person_name(match["run"])
                     if full and " " in full and _is_person(full):
                         self._full_names.setdefault(full.split()[-1], full)
         return self._full_names.get(name, name)
