@@ -6,6 +6,7 @@ import math
 import re
 import time
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -432,7 +433,9 @@ _INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\u00ad\x00-\x08\x0e-\x1f\x7f
 def _article_lines(text: str, deadline: _Deadline) -> list[str]:
     """One cleaned paragraph per line, boilerplate gone, the trailing widgets cut off."""
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    paragraphs: list[str] = []
+    # Each paragraph's lines, joined once: adding each hard-wrapped line to the paragraph so far
+    # copied it again every line.
+    paragraphs: list[list[str]] = []
     previous_blank = True
     for raw in text.split("\n"):
         deadline.check()
@@ -446,27 +449,35 @@ def _article_lines(text: str, deadline: _Deadline) -> list[str]:
             and not bullet
             and paragraphs
             and line[0].islower()
-            and not re.search(r"[.!?:;\"”»)\]]$", paragraphs[-1])
+            and paragraphs[-1][-1][-1] not in _PARAGRAPH_END
         ):
             # A hard-wrapped line continues the paragraph above it.
-            paragraphs[-1] += " " + line
+            paragraphs[-1].append(line)
         else:
-            paragraphs.append(line)
+            paragraphs.append([line])
         previous_blank = False
 
     cleaned: list[str] = []
-    for paragraph in paragraphs:
+    seen_sentence = False  # kept as lines are added, not re-read for every widget line
+    for wrapped in paragraphs:
         deadline.check()
-        if any(end.fullmatch(paragraph) for end in _END_LINE) and _has_sentence(cleaned):
+        paragraph = " ".join(wrapped)
+        if seen_sentence and any(end.fullmatch(paragraph) for end in _END_LINE):
             break
         line = _SPACES.sub(" ", _PHRASES.sub(" ", paragraph)).strip()
         if not line or _DROP_LINE.fullmatch(line) or not re.search(r"\w", line):
             continue
-        if _is_photo_line(line):
-            cleaned.append(line)
-            continue
-        cleaned.extend(part.strip() for part in _GLUED_LABEL.split(line) if part.strip())
+        parts = [line] if _is_photo_line(line) else _glued_parts(line)
+        cleaned.extend(parts)
+        seen_sentence = seen_sentence or _has_sentence(parts)
     return cleaned
+
+
+_PARAGRAPH_END = frozenset('.!?:;"”»)]')
+
+
+def _glued_parts(line: str) -> list[str]:
+    return [part.strip() for part in _GLUED_LABEL.split(line) if part.strip()]
 
 
 def _has_sentence(lines: Iterable[str]) -> bool:
@@ -484,10 +495,11 @@ def _is_sentence(line: str) -> bool:
 def _find_lead(lines: list[str]) -> int | None:
     dated = [i for i, line in enumerate(lines[:12]) if _date_line(line)]
     first = dated[0] + 1 if dated else 0
+    counts = Counter(lines)  # once: counting per line made many short lines quadratic
     for index, line in enumerate(lines):
         if _date_line(line) or _is_photo_line(line) or _BYLINE.match(line):
             continue
-        if index < first or lines.count(line) > 1:
+        if index < first or counts[line] > 1:
             continue  # the header: above the date line, or the repeated headline
         words = len(line.split())
         if _LABEL.match(line) or _BULLET.match(line):
@@ -644,13 +656,14 @@ def _read_body(
     current: _SectionBuilder | None = None
     lead_text: str | None = None
     expecting_sources = False
+    title = _fold(header.title)
 
     for line in lines:
         deadline.check()
         if _is_photo_line(line):
             photo = photo or _photo(line)
             continue
-        if _date_line(line) or _BYLINE.match(line) or _fold(line) == _fold(header.title):
+        if _date_line(line) or _BYLINE.match(line) or _fold(line) == title:
             continue
         label = _LABEL.match(line)
         if label:
