@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import bot.extract as extract_module
 from bot.extract import ExtractionError, decode, extract, extract_bytes
 from bot.model import Article
 
@@ -482,6 +484,90 @@ def test_generous_time_limit_changes_nothing() -> None:
 def test_negative_time_limit_is_a_mistake_in_the_caller() -> None:
     with pytest.raises(ValueError, match="time_limit"):
         extract(SEED, time_limit=-1.0)
+
+
+# --- Long paragraphs ---------------------------------------------------------------------------
+# One 8.7 KB paragraph used to take 21 s: per figure and per quote the extractor re-read the whole
+# paragraph. These would have failed then; the counts do not depend on the machine's speed.
+
+HEADLINE = "Officials report on the night's attacks\n\nWednesday, 19 June 2024, 13:03\n\n"
+# About 10 KB each, in one sentence: no full stop, a speech verb and figures in every clause.
+# The first took 21 s and the second 15 s before.
+REPORTED_SPEECH = (
+    HEADLINE
+    + "Oleh Petrenko, head of the district council, said that "
+    + ", ".join(f"the council said {n} drones flew over the town" for n in range(1, 221))
+)
+NUMBERS = HEADLINE + ", ".join(
+    f"about {n} drones and {n + 1} missiles were launched, officials reported"
+    for n in range(1, 141)
+)
+QUOTES = HEADLINE + " ".join(
+    f'"We hold {n} villages," Mayor Ihor Terekhov said, and' for n in range(1, 201)
+)
+
+
+class CountingPattern:
+    """A compiled pattern that counts the scans made with it."""
+
+    def __init__(self, pattern: "re.Pattern[str]") -> None:
+        self.pattern = pattern
+        self.scans = 0
+
+    def finditer(self, *args: Any) -> Any:
+        self.scans += 1
+        return self.pattern.finditer(*args)
+
+    def search(self, *args: Any) -> Any:
+        self.scans += 1
+        return self.pattern.search(*args)
+
+
+def test_long_paragraph_of_reported_speech_parses_well_within_five_seconds() -> None:
+    article = extract(REPORTED_SPEECH, time_limit=5.0)
+
+    assert len(REPORTED_SPEECH) > 10_000
+    assert len(article.figures) == 220
+    assert {f.claimant for f in article.figures} == {"Oleh Petrenko"}
+
+
+def test_paragraph_of_hundreds_of_numbers_parses_well_within_five_seconds() -> None:
+    article = extract(NUMBERS, time_limit=5.0)
+
+    assert [f.value for f in article.figures[:4]] == [1, 2, 2, 3]
+    assert len(article.figures) == 280
+
+
+def test_long_paragraph_is_split_into_sentences_once_not_per_figure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    split = extract_module._sentence_bounds
+
+    def counting(text: str, *args: Any) -> list[int]:
+        calls.append(text)
+        return split(text, *args)
+
+    monkeypatch.setattr(extract_module, "_sentence_bounds", counting)
+
+    article = extract(NUMBERS + "\n\n" + QUOTES.removeprefix(HEADLINE))
+
+    assert len(article.figures) == 480
+    assert len(article.quotes) == 200
+    assert len(calls) == len(set(calls)) <= len(article.facts)
+
+
+def test_speech_verbs_of_a_long_paragraph_are_found_once_not_per_quote(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    speech = CountingPattern(extract_module._SPEECH)
+    monkeypatch.setattr(extract_module, "_SPEECH", speech)
+
+    article = extract(QUOTES + "\n\n" + REPORTED_SPEECH.removeprefix(HEADLINE))
+
+    assert {q.speaker for q in article.quotes} == {"Ihor Terekhov"}
+    assert len(article.quotes) == 200
+    assert speech.scans <= len(article.facts)
 
 
 # --- Not an article --------------------------------------------------------------------------------
