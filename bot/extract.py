@@ -731,8 +731,8 @@ def _build_sections(blocks: list[_Block]) -> tuple[Section, ...]:
 # How the source spoke, kept in its description: "on Telegram", "in an interview with Reuters".
 # Not tried from inside a run of spaces, as in BOILERPLATE_PHRASES.
 _CHANNEL = re.compile(
-    r"(?:,|(?<!\s))\s+(?P<channel>(?:on|via)\s+(?:Telegram|Facebook|X|Twitter|YouTube|Instagram|TikTok|Viber|"
-    r"television|TV|the air|national television|the national telethon)\b.*|"
+    r"(?:,|(?<!\s))\s+(?P<channel>(?:on|via)\s+(?:Telegram|Facebook|X|Twitter|YouTube|Instagram|"
+    r"TikTok|Viber|television|TV|the air|national television|the national telethon)\b.*|"
     r"(?:in|during)\s+(?:an?\s+)?(?:interview|statement|comment|video address|address|briefing|"
     r"post|speech)\b.*|at\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:press conference|briefing|"
     r"meeting|summit|forum)\b.*|citing\b.*|with reference to\b.*)$"
