@@ -30,3 +30,12 @@ async def store(tmp_path: Path, seeds: Path) -> AsyncIterator[Store]:
     await opened.load_folder(seeds)
     yield opened
     await opened.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e starts real processes: mark it, so `make test-fast` can
+    leave it out."""
+    e2e = REPO / "tests" / "e2e"
+    for item in items:
+        if e2e in item.path.parents:
+            item.add_marker(pytest.mark.e2e)

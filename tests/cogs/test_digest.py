@@ -16,6 +16,8 @@ from bot.digest import MAX_ATTEMPTS, RETRY_DELAYS, Digests
 from tests.cogs.conftest import GUILD_ID, VIRTUAL_EPOCH, World
 from tests.conftest import SEED
 
+pytestmark = pytest.mark.slow  # days of virtual time in each test
+
 KYIV = ZoneInfo("Europe/Kyiv")
 NEW_YORK = ZoneInfo("America/New_York")
 HOUR = 3600.0
