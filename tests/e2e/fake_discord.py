@@ -328,8 +328,9 @@ class PendingInteraction:
 class FakeDiscord:
     """The REST API and the gateway on one aiohttp server on 127.0.0.1, on a free port."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, port: int = 0) -> None:
         self.token = token
+        self.port = port  # 0: a free one, chosen at start
         self.session_id = secrets.token_hex(16)
         self.requests: list[RecordedRequest] = []
         self.unknown_routes: list[RecordedRequest] = []
@@ -356,7 +357,6 @@ class FakeDiscord:
         self._catch_all: web.AbstractRoute | None = None
         self._gates: list[Gate] = []
         self._refusals: list[Refusal] = []
-        self.port = 0
 
     # --- Life cycle ---------------------------------------------------------------------------
 
@@ -387,7 +387,7 @@ class FakeDiscord:
 
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         self._runner = web.AppRunner(
             app, handle_signals=False, access_log=None, shutdown_timeout=1.0
