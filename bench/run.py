@@ -254,7 +254,7 @@ async def measure(count: int, workdir: Path) -> list[tuple[str, str, str]]:
             started = time.perf_counter()
             desk.complete(option, prefix)
             completions.append((time.perf_counter() - started) * 1000)
-    texts = [str(row[0]) for row in await store.reader.execute_fetchall("SELECT text FROM facts")]
+    texts = [str(row[0]) for row in await store.live.rows("SELECT text FROM facts")]
     naive = []
     for query in asked[:20]:
         started = time.perf_counter()

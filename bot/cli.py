@@ -4,30 +4,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.commands import Desk, FactsAnswer, NothingFound
+from bot.commands import CONSOLE, Desk, FactsAnswer, NothingFound, SeedsFolder, UserError
 from bot.config import ConfigError, Settings, load_settings
-from bot.digest import FIRST_LOOKBACK, DigestPreview, compose
+from bot.console import Console, drive, greeting
+from bot.digest import FIRST_LOOKBACK, DigestDefaults, DigestPreview, Digests, compose
 from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
 from bot.model import utc_now
 from bot.render import article_text, report_text, to_json, to_text
 from bot.search import fold
-from bot.store import Store, StoreError
+from bot.store import LoadReport, Requester, Store, StoreError
 
 log = logging.getLogger(__name__)
 
-PROMPT = "newsdesk> "
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -49,7 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="show what the extractor understands of an article file")
     parse.add_argument("file", type=Path, help="an article text file")
     parse.add_argument("--json", action="store_true", help="print JSON instead of text")
-    with_store(sub.add_parser("ingest", help="load the article folder into the store"))
+    ingest = with_store(sub.add_parser("ingest", help="load the article folder into the store"))
+    ingest.add_argument(
+        "--prune",
+        action="store_true",
+        help="go ahead when the load removes every stored article, or more than half of them",
+    )
     ask = with_store(sub.add_parser("ask", help="answer one command, e.g. '/facts shipments'"))
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("line", metavar="COMMAND", help="the command, or - to read one per line")
@@ -75,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`newsdesk parse FILE | head`): stop quietly, and keep Python
+        # from failing again on flushing stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -82,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_USAGE
     # In the terminal, progress logs would bury the answers; the bot itself logs at LOG_LEVEL.
-    quiet = args.command not in ("run", "sync") or not settings.has_token
+    quiet = args.command != "run" or not settings.has_token
     setup_logging("WARNING" if quiet and settings.log_level == "INFO" else settings.log_level)
     db = getattr(args, "db", None) or settings.db_path
     seeds = getattr(args, "seeds", None) or settings.seeds_dir
@@ -93,9 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "parse":
                 return parse(args.file, settings, as_json=args.json)
             case "console":
-                return asyncio.run(console_main(settings, db, seeds))
+                return console_main(settings, db, seeds)
             case "ingest":
-                return asyncio.run(ingest(settings, db, seeds))
+                return asyncio.run(ingest(settings, db, seeds, prune=args.prune))
             case "ask":
                 return asyncio.run(ask(settings, db, seeds, args.line, as_json=args.json))
             case "eval":
@@ -106,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return sync(settings, args.guild)
     except KeyboardInterrupt:
         return EXIT_OK
-    except (StoreError, FileNotFoundError) as error:
+    except (StoreError, FileNotFoundError, QueryFileError) as error:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_USAGE
@@ -118,7 +135,7 @@ def run(settings: Settings) -> int:
             "newsdesk: DISCORD_TOKEN is not set, so starting the offline console (type /help).",
             file=sys.stderr,
         )
-        return asyncio.run(console_main(settings, settings.db_path, settings.seeds_dir))
+        return console_main(settings, settings.db_path, settings.seeds_dir)
     from bot.client import run_bot  # imported here so the console never loads discord.py
 
     return run_bot(settings)
@@ -130,7 +147,7 @@ def sync(settings: Settings, guild_id: int | None) -> int:
         return EXIT_USAGE
     from bot.client import sync_commands
 
-    return asyncio.run(sync_commands(settings, guild_id))
+    return sync_commands(settings, guild_id)
 
 
 def parse(path: Path, settings: Settings, *, as_json: bool) -> int:
@@ -149,82 +166,105 @@ def parse(path: Path, settings: Settings, *, as_json: bool) -> int:
     return EXIT_OK
 
 
+def seeds_folder(settings: Settings, seeds: Path) -> SeedsFolder:
+    return SeedsFolder(seeds, settings.article_timezone, settings.max_file_bytes)
+
+
 @asynccontextmanager
 async def open_desk(
-    settings: Settings, db: Path, seeds: Path, *, sync: bool
+    settings: Settings, db: Path, seeds: Path, *, sync: bool, by: Requester
 ) -> AsyncIterator[Desk]:
-    """The store, loaded from the seeds when it is empty (or always, with `sync`)."""
+    """The store, loaded from the seeds when it is empty (or always, with `sync`); what the
+    load did is said on stderr, for no entry point may change the store silently."""
     store = await Store.open(db)
     try:
+        folder = seeds_folder(settings, seeds)
         if sync or not store.snapshot.articles:
             try:
-                await store.load_folder(
-                    seeds, timezone=settings.article_timezone, max_bytes=settings.max_file_bytes
+                report = await store.load_folder(
+                    seeds,
+                    timezone=folder.timezone,
+                    max_bytes=folder.max_bytes,
+                    by=by,
                 )
             except FileNotFoundError as error:
-                log.warning("%s; answering from the articles already stored", error)
-        yield Desk(store)
+                print(f"newsdesk: {error}; answering from the articles stored", file=sys.stderr)
+            else:
+                print(f"newsdesk: {load_line(report)}", file=sys.stderr)
+        yield Desk(store, folder)
     finally:
         await store.close()
 
 
-async def console_main(settings: Settings, db: Path, seeds: Path) -> int:
-    async with open_desk(settings, db, seeds, sync=True) as desk:
-        return await console(desk, sys.stdin, sys.stdout)
+def load_line(report: LoadReport) -> str:
+    """What a start-up load did, in one line."""
+    if report.refused is not None:
+        return (
+            f"did not load {report.folder}: {report.refused}. To remove those articles, type "
+            "/reload allow_removals:true in the console, or run newsdesk ingest --prune"
+        )
+    return f"loaded {report.folder}: {report.summary()}"
 
 
-async def console(desk: Desk, stdin: TextIO, stdout: TextIO) -> int:
-    """Answer one command per line until end of input; prompt only when a person is typing."""
-    interactive = stdin.isatty() and stdout.isatty()
-    loop = asyncio.get_running_loop()
-    while True:
-        if interactive:
-            stdout.write(PROMPT)
-            stdout.flush()
-        line = await loop.run_in_executor(None, stdin.readline)
-        if not line:
-            if interactive:
-                stdout.write("\n")
-            return EXIT_OK
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line in ("/quit", "/exit"):
-            return EXIT_OK
-        answer = await desk.answer_line(line)
-        stdout.write(to_text(answer) + "\n")
-        stdout.flush()
+def console_main(settings: Settings, db: Path, seeds: Path) -> int:
+    """The console on one event loop; the loop that reads the lines is in the main thread."""
+    with asyncio.Runner() as runner:
+        opened = contextlib.AsyncExitStack()
+        desk = runner.run(
+            opened.enter_async_context(open_desk(settings, db, seeds, sync=True, by=CONSOLE))
+        )
+        try:
+            assert desk.store is not None
+            digests = Digests(desk.store, DigestDefaults.of(settings))
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                print(greeting(desk))
+            return drive(runner, Console(desk, digests), sys.stdin, sys.stdout)
+        finally:
+            runner.run(opened.aclose())
 
 
-async def ingest(settings: Settings, db: Path, seeds: Path) -> int:
+async def ingest(settings: Settings, db: Path, seeds: Path, *, prune: bool) -> int:
     store = await Store.open(db)
     try:
         report = await store.load_folder(
-            seeds, timezone=settings.article_timezone, max_bytes=settings.max_file_bytes
+            seeds,
+            timezone=settings.article_timezone,
+            max_bytes=settings.max_file_bytes,
+            by=Requester("newsdesk ingest"),
+            allow_removals=prune,
         )
-        await store.record_reload(report, user_name="newsdesk ingest")
     finally:
         await store.close()
-    print(report_text(report))
+    print(report_text(report, removals="run newsdesk ingest --prune"))
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
 async def ask(settings: Settings, db: Path, seeds: Path, line: str, *, as_json: bool) -> int:
-    async with open_desk(settings, db, seeds, sync=False) as desk:
+    """Answer each command; exit 1 when any of them could not be answered."""
+    failed = False
+    async with open_desk(settings, db, seeds, sync=False, by=Requester("newsdesk ask")) as desk:
         lines = sys.stdin if line == "-" else [line]
         for command in lines:
             if not command.strip():
                 continue
             started = time.perf_counter()
-            answer = await desk.answer_line(command)
+            try:
+                answer = await desk.answer_line(command, by=Requester("newsdesk ask"))
+            except Exception as error:
+                # One command's bug must not stop a batch: say so in a line, and go on.
+                log.debug("%r failed", command, exc_info=True)
+                print(f"newsdesk: {command.strip()!r} failed: {error!r}", file=sys.stderr)
+                failed = True
+                continue
             elapsed_ms = (time.perf_counter() - started) * 1000
+            failed = failed or isinstance(answer, UserError)
             if as_json:
                 body: dict[str, Any] = {"command": command.strip(), **to_json(answer)}
                 body["elapsed_ms"] = round(elapsed_ms, 3)
                 print(json.dumps(body, ensure_ascii=False), flush=True)
             else:
                 print(to_text(answer), flush=True)
-    return EXIT_OK
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def parse_since(text: str, zone: ZoneInfo) -> datetime | None:
@@ -250,7 +290,7 @@ async def digest_preview(
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    async with open_desk(settings, db, seeds, sync=False) as desk:
+    async with open_desk(settings, db, seeds, sync=False, by=Requester("newsdesk digest")) as desk:
         assert desk.store is not None
         now = utc_now()  # after a first load, so that what it loaded counts
         since = since or now - FIRST_LOOKBACK
@@ -265,12 +305,47 @@ def _fold(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+class QueryFileError(ValueError):
+    """The query file of `newsdesk eval` cannot be read; the message says where and why."""
+
+
+def read_cases(path: Path) -> list[dict[str, Any]]:
+    """The cases of a JSON Lines query file, each with its "query" and what to expect."""
+    if path.is_dir():
+        raise QueryFileError(f"{path} is a folder, not a query file (.jsonl)")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise QueryFileError(f"cannot read {path}: {error.strerror}") from None
+    if b"\x00" in data:
+        raise QueryFileError(f"{path} is binary, not a JSON Lines query file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise QueryFileError(f"{path} is not UTF-8 text") from None
+    cases = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise QueryFileError(f"{path} line {number} is not JSON: {error.msg}") from None
+        if not isinstance(case, dict) or not isinstance(case.get("query"), str):
+            raise QueryFileError(f'{path} line {number} has no "query" string')
+        if not case.get("expect_none") and not isinstance(case.get("expect_any"), list):
+            raise QueryFileError(
+                f'{path} line {number} says neither "expect_any" (a list) nor "expect_none"'
+            )
+        cases.append(case)
+    return cases
+
+
 async def evaluate(settings: Settings, db: Path, seeds: Path, path: Path) -> int:
     """Score /facts on a query file: each line a query and what its top k must hold."""
-    text = await asyncio.to_thread(path.read_text, "utf-8")
-    cases = [json.loads(line) for line in text.splitlines() if line.strip()]
+    cases = await asyncio.to_thread(read_cases, path)
     misses = 0
-    async with open_desk(settings, db, seeds, sync=True) as desk:
+    async with open_desk(settings, db, seeds, sync=True, by=Requester("newsdesk eval")) as desk:
         for case in cases:
             answer = await desk.facts(case["query"])
             texts = [hit.text for hit in answer.hits] if isinstance(answer, FactsAnswer) else []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,12 +22,22 @@ from bot.store import (
     FactRow,
     LoadInProgress,
     LoadReport,
+    LoadStopped,
+    Reads,
     ReloadRecord,
+    Requester,
     Snapshot,
     Store,
+    StoreBusy,
+    StoreError,
 )
 
 # --- What commands exist -----------------------------------------------------------------------
+
+
+# Discord lets an option hold 6,000 characters; matching that much against every title or name
+# would hold the event loop for seconds, and no title or topic is that long.
+OPTION_LENGTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +45,16 @@ class OptionSpec:
     name: str
     description: str
     required: bool = False
+    max_length: int = OPTION_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
 class CommandSpec:
-    name: str
+    name: str  # as typed after the slash; a subcommand after its group: "digest status"
     summary: str
     options: tuple[OptionSpec, ...] = ()
+    moderators: bool = False  # for moderators, and the local operator at the console
+    console_only: bool = False
 
     @property
     def usage(self) -> str:
@@ -77,6 +92,26 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("articles", "The loaded articles, newest first."),
     CommandSpec("help", "List the commands."),
+    CommandSpec(
+        "reload",
+        "Load new, changed and removed article files now.",
+        (
+            OptionSpec(
+                "allow_removals",
+                "True to go ahead when the load would remove more than half of the articles",
+            ),
+        ),
+        moderators=True,
+    ),
+    CommandSpec("reload-log", "The last ten reloads: who, when, what.", moderators=True),
+    CommandSpec("digest status", "Each server's digest: where, when, how the last went.", (), True),
+    CommandSpec(
+        "digest preview",
+        "The next digest, shown here.",
+        (OptionSpec("server", "A server's id; the articles of the last day by default"),),
+        moderators=True,
+    ),
+    CommandSpec("quit", "Leave the console (or /exit, or Ctrl-D).", console_only=True),
 )
 COMMANDS_BY_NAME = {spec.name: spec for spec in COMMANDS}
 FACTS_SHOWN = 10
@@ -210,6 +245,7 @@ class ReloadLogAnswer:
 @dataclass(frozen=True, slots=True)
 class HelpAnswer:
     commands: tuple[CommandSpec, ...]
+    example: str  # a command written with an option, that works on the articles loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,20 +280,27 @@ class Invocation:
     options: dict[str, str]
 
 
-_OPTION = re.compile(r"(?:^|\s)([a-z]+):")
+_OPTION = re.compile(r"(?:^|\s)([a-z_]+):")
 
 
 def parse_invocation(line: str) -> Invocation | UserError:
     """`/facts shipments article:3` -> facts(topic="shipments", article="3").
 
     Options are written `name:value`, as Discord shows them; text before the first one is the
-    command's first option.
+    command's first option. A group's subcommand follows its name: `/digest status`.
     """
     line = line.strip()
     if not line.startswith("/") or len(line) == 1:
         return UserError("Commands start with a slash, e.g. /help.")
     name, _, rest = line[1:].partition(" ")
-    name = name.lower()
+    name = "quit" if name.lower() == "exit" else name.lower()
+    subcommands = [spec.name for spec in COMMANDS if spec.name.startswith(f"{name} ")]
+    if subcommands:
+        word, _, rest = rest.strip().partition(" ")
+        name = f"{name} {word.lower()}"
+        if name not in COMMANDS_BY_NAME:
+            listed = ", ".join(f"/{sub}" for sub in subcommands)
+            return UserError(f"/{name.split()[0]} needs one of: {listed}.")
     spec = COMMANDS_BY_NAME.get(name)
     if spec is None:
         close = process.extractOne(
@@ -267,7 +310,7 @@ def parse_invocation(line: str) -> Invocation | UserError:
             f"Unknown command /{name}. Type /help for the list.",
             (f"/{close[0]}",) if close else (),
         )
-    known = {option.name for option in spec.options}
+    known = {option.name: option for option in spec.options}
     options: dict[str, str] = {}
     pieces = [m for m in _OPTION.finditer(rest) if m.group(1) in known]
     head = rest[: pieces[0].start()] if pieces else rest
@@ -279,32 +322,62 @@ def parse_invocation(line: str) -> Invocation | UserError:
         end = pieces[number + 1].start() if number + 1 < len(pieces) else len(rest)
         options[piece.group(1)] = rest[piece.end() : end].strip()
     for option in spec.options:
-        if option.required and not options.get(option.name):
+        value = options.get(option.name, "")
+        if option.required and not value:
             return UserError(f"/{name} needs {option.name}: {spec.usage}, e.g. /facts shipments")
+        if len(value) > option.max_length:
+            return UserError(
+                f"{option.name} is too long: {len(value):,} characters, at most "
+                f"{option.max_length}."
+            )
     return Invocation(name, options)
 
 
 # --- The desk -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class SeedsFolder:
+    """Where /reload loads the articles from, and how their files are read."""
+
+    path: Path
+    timezone: ZoneInfo
+    max_bytes: int
+
+
+CONSOLE = Requester("console")
+_TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off", "")
+
+
 class Desk:
     """Answers commands from the store; the cogs and the console both call it."""
 
-    def __init__(self, store: Store | None) -> None:
+    def __init__(self, store: Store | None, seeds: SeedsFolder | None = None) -> None:
         self.store = store
+        self.seeds = seeds
 
-    async def answer_line(self, line: str) -> Answer:
+    async def answer_line(self, line: str, *, by: Requester = CONSOLE) -> Answer:
+        """Answer a typed command; moderator commands are the local operator's, as `by`."""
         invocation = parse_invocation(line)
         if isinstance(invocation, UserError):
             return invocation
-        return await self.answer(invocation.name, **invocation.options)
+        return await self.answer(invocation.name, invocation.options, by=by)
 
-    async def answer(self, name: str, **options: str) -> Answer:
+    async def answer(
+        self, name: str, options: Mapping[str, str], *, by: Requester = CONSOLE
+    ) -> Answer:
         if name == "help":
             return self.help()
         if self.store is None:
             return UserError("No article store is open.")
         match name:
+            case "reload":
+                allow = options.get("allow_removals", "").strip().lower()
+                if allow not in _TRUE + _FALSE:
+                    return UserError(f"allow_removals is true or false, not “{allow}”.")
+                return await self.reload(by=by, allow_removals=allow in _TRUE)
+            case "reload-log":
+                return await self.reload_log()
             case "facts":
                 return await self.facts(options.get("topic", ""), options.get("article"))
             case "source":
@@ -319,23 +392,36 @@ class Desk:
                 return self.articles()
         return UserError(f"Unknown command /{name}. Type /help for the list.")
 
-    def help(self) -> HelpAnswer:
-        return HelpAnswer(COMMANDS)
+    def help(self, commands: tuple[CommandSpec, ...] = COMMANDS) -> HelpAnswer:
+        """The commands, with an example that works on the articles loaded now."""
+        newest = self.store.snapshot.articles[:1] if self.store is not None else ()
+        article = f"article:{newest[0].id}" if newest else "article:Putin"
+        return HelpAnswer(commands, f"/facts shipments {article}")
 
     @property
     def snapshot(self) -> Snapshot:
         assert self.store is not None
         return self.store.snapshot
 
+    def _reading(self) -> contextlib.AbstractContextManager[Snapshot]:
+        """The snapshot one command reads, held until it has answered."""
+        assert self.store is not None
+        return self.store.reading()
+
     # --- /facts ----------------------------------------------------------------------------
 
     async def facts(
         self, topic: str, article: str | None = None, *, limit: int = FACTS_SHOWN
     ) -> FactsAnswer | NothingFound | UserError:
+        with self._reading() as snapshot:
+            return await self._facts(snapshot, topic, article, limit)
+
+    async def _facts(
+        self, snapshot: Snapshot, topic: str, article: str | None, limit: int
+    ) -> FactsAnswer | NothingFound | UserError:
         topic = topic.strip()
         if not topic:
             return UserError("Tell me what the facts should be about, e.g. /facts shipments.")
-        snapshot = self.snapshot
         scope = None
         if article:
             found = resolve_article(snapshot, article)
@@ -344,8 +430,6 @@ class Desk:
             scope = found
         query = snapshot.index.parse(topic)
         rows = await self._candidate_facts(snapshot, query, scope, limit)
-        if rows is None:  # the articles changed under us: answer from the new state
-            return await self.facts(topic, article, limit=limit)
         facts = {i: (r.text, r.terms) for i, r in rows.items()}
         ranked = rank(snapshot.index, query, facts, limit)
         if not ranked:
@@ -362,25 +446,19 @@ class Desk:
             ArticleRef.of(scope) if scope else None,
         )
 
+    @staticmethod
     async def _candidate_facts(
-        self, snapshot: Snapshot, query: Query, scope: ArticleRow | None, limit: int
-    ) -> dict[int, FactRow] | None:
-        assert self.store is not None
+        snapshot: Snapshot, query: Query, scope: ArticleRow | None, limit: int
+    ) -> dict[int, FactRow]:
         if scope is not None:
-            rows = {r.id: r for r in await self.store.article_facts(scope.id)}
-            return rows
-        ids = snapshot.index.shortlist(query, max(60, limit * 3))
-        rows = await self.store.facts(ids)
-        if len(rows) < len(ids) and self.store.snapshot is not snapshot:
-            return None
-        return rows
+            return {r.id: r for r in await snapshot.read.article_facts(scope.id)}
+        return await snapshot.read.facts(snapshot.index.shortlist(query, max(60, limit * 3)))
 
     async def _hits(
         self, snapshot: Snapshot, facts: list[tuple[FactRow, float]], query: Query | None
     ) -> list[FactHit]:
-        assert self.store is not None
         article_ids = sorted({fact.article_id for fact, _ in facts})
-        sources = await self.store.sources_of(article_ids)
+        sources = await snapshot.read.sources_of(article_ids)
         stems = {term.term for term in query.terms} if query else set()
         hits = []
         for fact, score in facts:
@@ -407,12 +485,15 @@ class Desk:
     # --- /source, /summary ------------------------------------------------------------------
 
     async def source(self, article: str | None) -> SourcesAnswer | UserError:
-        assert self.store is not None
-        row = resolve_article(self.snapshot, article)
+        with self._reading() as snapshot:
+            return await self._source(snapshot, article)
+
+    async def _source(self, snapshot: Snapshot, article: str | None) -> SourcesAnswer | UserError:
+        row = resolve_article(snapshot, article)
         if isinstance(row, UserError):
             return row
-        sources = await self.store.sources(row.id)
-        quotes = await self.store.quotes(article_id=row.id)
+        sources = await snapshot.read.sources(row.id)
+        quotes = await snapshot.read.quotes(article_id=row.id)
         counted: dict[str, int] = defaultdict(int)
         for quote in quotes:
             if quote.speaker:
@@ -425,13 +506,15 @@ class Desk:
         )
 
     async def summary(self, article: str | None) -> SummaryAnswer | UserError:
-        assert self.store is not None
-        snapshot = self.snapshot
+        with self._reading() as snapshot:
+            return await self._summary(snapshot, article)
+
+    async def _summary(self, snapshot: Snapshot, article: str | None) -> SummaryAnswer | UserError:
         row = resolve_article(snapshot, article)
         if isinstance(row, UserError):
             return row
-        key = await key_facts(self.store, row.id)
-        sources = await self.store.sources(row.id)
+        key = await key_facts(snapshot.read, row.id)
+        sources = await snapshot.read.sources(row.id)
         return SummaryAnswer(
             ArticleRef.of(row),
             row.author,
@@ -443,19 +526,21 @@ class Desk:
     # --- /quote -----------------------------------------------------------------------------
 
     async def quote(self, speaker: str | None) -> QuotesAnswer | UserError:
-        assert self.store is not None
-        snapshot = self.snapshot
+        with self._reading() as snapshot:
+            return await self._quote(snapshot, speaker)
+
+    async def _quote(self, snapshot: Snapshot, speaker: str | None) -> QuotesAnswer | UserError:
         if not speaker:
             if not snapshot.articles:
                 return UserError(NO_ARTICLES)
             newest = snapshot.articles[0]
-            rows = await self.store.quotes(article_id=newest.id)
+            rows = await snapshot.read.quotes(article_id=newest.id)
         else:
-            name = resolve_name(speaker, snapshot.speakers, "speaker")
+            name = resolve_name(snapshot, speaker, "speaker")
             if isinstance(name, UserError):
                 return name
             speaker = name
-            rows = await self.store.quotes(speaker=name)
+            rows = await snapshot.read.quotes(speaker=name)
         items = []
         for quote in rows:
             article = snapshot.article(quote.article_id)
@@ -468,8 +553,12 @@ class Desk:
     async def figures(
         self, topic: str | None, article: str | None
     ) -> FiguresAnswer | NothingFound | UserError:
-        assert self.store is not None
-        snapshot = self.snapshot
+        with self._reading() as snapshot:
+            return await self._figures(snapshot, topic, article)
+
+    async def _figures(
+        self, snapshot: Snapshot, topic: str | None, article: str | None
+    ) -> FiguresAnswer | NothingFound | UserError:
         scope: ArticleRow | None = None
         if article or not topic:
             found = resolve_article(snapshot, article)
@@ -477,16 +566,16 @@ class Desk:
                 return found
             scope = found
         if topic:
-            facts = await self.facts(topic, str(scope.id) if scope else None, limit=200)
+            facts = await self._facts(snapshot, topic, str(scope.id) if scope else None, 200)
             if not isinstance(facts, FactsAnswer):
                 return facts
-            rows = await self.store.figures(fact_ids=[hit.id for hit in facts.hits])
+            rows = await snapshot.read.figures(fact_ids=[hit.id for hit in facts.hits])
             wanted = {t.term for t in snapshot.index.parse(topic).terms}
             about = [r for r in rows if wanted & set(analyze(f"{r.figure.text} {r.figure.unit}"))]
             rows = about or rows
         else:
             assert scope is not None
-            rows = await self.store.figures(article_id=scope.id)
+            rows = await snapshot.read.figures(article_id=scope.id)
         groups: dict[str, list[FigureItem]] = defaultdict(list)
         for row in rows:
             ref = snapshot.article(row.article_id)
@@ -515,49 +604,66 @@ class Desk:
     # --- moderators ---------------------------------------------------------------------------
 
     async def reload(
-        self,
-        folder: Path,
-        *,
-        timezone: ZoneInfo,
-        max_bytes: int,
-        user_name: str,
-        user_id: int | None = None,
-        guild_id: int | None = None,
+        self, *, by: Requester, allow_removals: bool = False
     ) -> ReloadAnswer | UserError:
-        """Load the seeds folder again, write the audit row, and report on every file."""
+        """Load the seeds folder again, and report on every file; the store writes the audit
+        row. A load that would remove most articles is refused unless `allow_removals`."""
         assert self.store is not None
+        if self.seeds is None:
+            return UserError("No seeds folder is set up here to reload from.")
         try:
             report = await self.store.load_folder(
-                folder, timezone=timezone, max_bytes=max_bytes, wait=False
+                self.seeds.path,
+                timezone=self.seeds.timezone,
+                max_bytes=self.seeds.max_bytes,
+                by=by,
+                allow_removals=allow_removals,
+                wait=False,
             )
         except LoadInProgress:
             return UserError(
                 "A reload is already running. Its report comes when it is done; "
                 "try again in a moment if you still need one."
             )
-        except FileNotFoundError as error:
+        except StoreBusy:
+            return UserError(
+                "Another load is running (another process is writing the articles); try again "
+                "in a moment."
+            )
+        except LoadStopped:
+            return UserError(
+                "The bot is shutting down, so this reload was stopped and rolled back: nothing "
+                "changed. Run /reload again once the bot is back."
+            )
+        except (FileNotFoundError, StoreError) as error:
             return UserError(f"Cannot reload: {error}.")
-        await self.store.record_reload(
-            report, user_name=user_name, user_id=user_id, guild_id=guild_id
-        )
         self.prepare()
         return ReloadAnswer(report)
 
-    async def reload_log(self, limit: int = 10) -> ReloadLogAnswer:
+    async def reload_log(self, guild_id: int | None = None, limit: int = 10) -> ReloadLogAnswer:
+        """The last reloads; asked in a server, only its own and the operator's."""
         assert self.store is not None
-        return ReloadLogAnswer(tuple(await self.store.recent_reloads(limit)))
+        return ReloadLogAnswer(tuple(await self.store.recent_reloads(limit, guild_id=guild_id)))
 
     # --- autocomplete -----------------------------------------------------------------------
 
     def complete(self, option: str, text: str) -> list[Choice]:
         """Choices for a half-typed option, best first, within Discord's limits; from memory."""
         snapshot = self.snapshot
-        return self._completer(snapshot, option).complete(text)
+        return self._completer(snapshot, option).complete(text[:CHOICE_LENGTH])
+
+    async def refresh(self) -> None:
+        """Answer from the database as it is now, another process's loads included."""
+        assert self.store is not None
+        if await self.store.refresh():
+            self.prepare()
 
     def prepare(self) -> None:
         """Build what autocomplete needs now, not on a reader's first keystroke."""
         for option in ("topic", "article", "speaker"):
             self._completer(self.snapshot, option)
+        for what in ("article", "speaker"):
+            _Picker.of(self.snapshot, what)
 
     @staticmethod
     def _completer(snapshot: Snapshot, option: str) -> _Completer:
@@ -596,6 +702,8 @@ def clip(text: str, limit: int = CHOICE_LENGTH) -> str:
     """Cut at a word boundary, with an ellipsis, so that the text fits `limit` characters."""
     if len(text) <= limit:
         return text
+    if limit < 2:
+        return "…"[:limit]
     cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
     return cut.rstrip(" ,;:·") + "…"
 
@@ -673,10 +781,10 @@ _KIND_ORDER = {
 }
 
 
-async def key_facts(store: Store, article_id: int, count: int = KEY_FACTS) -> list[FactRow]:
+async def key_facts(read: Reads, article_id: int, count: int = KEY_FACTS) -> list[FactRow]:
     """An article's key facts in reading order: details before background, figures first."""
-    facts = await store.article_facts(article_id)
-    with_figures = {f.fact_id for f in await store.figures(article_id=article_id)}
+    facts = await read.article_facts(article_id)
+    with_figures = {f.fact_id for f in await read.figures(article_id=article_id)}
     key = sorted(
         (f for f in facts if f.section_kind != "lead"),
         key=lambda f: (_KIND_ORDER.get(f.section_kind, 9), f.id not in with_figures, f.position),
@@ -689,17 +797,16 @@ def resolve_article(snapshot: Snapshot, text: str | None) -> ArticleRow | UserEr
     """An article from an id or a (fuzzy) title; the newest when nothing is given."""
     if not snapshot.articles:
         return UserError(NO_ARTICLES)
-    text = (text or "").strip()
+    text = (text or "").strip()[:OPTION_LENGTH]
     if not text:
         return snapshot.articles[0]
     number = text.lstrip("#")
-    if number.isdigit():
-        found = snapshot.article(int(number))
+    if number.isascii() and number.isdigit():  # "²" is a digit to str.isdigit, not to int()
+        found = snapshot.article(int(number)) if len(number) <= 18 else None
         if found is None:
-            return UserError(f"There is no article #{number}. /articles lists them.")
+            return UserError(f"There is no article #{clip(number, 20)}. /articles lists them.")
         return found
-    titles = {a.id: a.title for a in snapshot.articles}
-    chosen = _fuzzy_pick(text, titles, "article")
+    chosen = _Picker.of(snapshot, "article").pick(text)
     if isinstance(chosen, UserError):
         return chosen
     article = snapshot.article(chosen)
@@ -707,34 +814,65 @@ def resolve_article(snapshot: Snapshot, text: str | None) -> ArticleRow | UserEr
     return article
 
 
-def resolve_name(text: str, names: tuple[str, ...], what: str) -> str | UserError:
-    chosen = _fuzzy_pick(text, dict(enumerate(names)), what)
-    return chosen if isinstance(chosen, UserError) else names[chosen]
+def resolve_name(snapshot: Snapshot, text: str, what: str) -> str | UserError:
+    """A speaker's name from what was typed, matched as titles are."""
+    chosen = _Picker.of(snapshot, what).pick(text[:OPTION_LENGTH])
+    return chosen if isinstance(chosen, UserError) else snapshot.speakers[chosen]
 
 
-def _fuzzy_pick(text: str, choices: dict[int, str], what: str) -> int | UserError:
-    """Match in stages, as people expect: exact, every word present, a clear fuzzy winner, else
-    "did you mean". `choices` come newest first, and the newest wins a tie."""
-    if not choices:
-        return UserError(f"There is no {what} to choose from yet.")
-    folded = utils.default_process(text)
-    processed = {key: utils.default_process(value) for key, value in choices.items()}
-    for key, value in processed.items():
-        if value == folded:
-            return key
-    wanted = folded.split()
-    for key, value in processed.items():
-        present = value.split()
-        if all(
-            any(word == w or (len(word) > 3 and w.startswith(word)) for w in present)
-            for word in wanted
-        ):
-            return key
-    found = process.extract(folded, processed, scorer=fuzz.WRatio, processor=None, limit=3)
-    if found and found[0][1] >= 85:
-        return int(found[0][2])
-    close = tuple(choices[key] for _, score, key in found if score >= 50)
-    return UserError(f"No {what} matches “{text}”.", close)
+class _Picker:
+    """One snapshot's titles (or names), folded once, matched in stages as people expect: exact,
+    every word present, a clear fuzzy winner, else "did you mean". Choices come newest (or most
+    quoted) first, and the first wins a tie. Each stage's work is bounded, whatever the number
+    of articles: a dictionary, a substring scan in C, a fuzzy pass over the first FUZZY_POOL."""
+
+    def __init__(self, keys: list[int], texts: list[str], what: str) -> None:
+        self.keys = keys
+        self.texts = texts
+        self.what = what
+        self.folded = [utils.default_process(text) for text in texts]
+        self.exact: dict[str, int] = {}
+        for position, folded in enumerate(self.folded):
+            self.exact.setdefault(folded, position)
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, what: str) -> _Picker:
+        picker = snapshot.memo.get(f"pick:{what}")
+        if not isinstance(picker, _Picker):
+            if what == "article":
+                keys = [a.id for a in snapshot.articles]
+                texts = [a.title for a in snapshot.articles]
+            else:
+                keys, texts = list(range(len(snapshot.speakers))), list(snapshot.speakers)
+            picker = snapshot.memo[f"pick:{what}"] = cls(keys, texts, what)
+        return picker
+
+    def pick(self, text: str) -> int | UserError:
+        if not self.keys:
+            return UserError(f"There is no {self.what} to choose from yet.")
+        folded = utils.default_process(text)
+        if folded in self.exact:
+            return self.keys[self.exact[folded]]
+        wanted = folded.split()
+        if wanted:
+            first = min(wanted, key=len)  # every title that has all the words contains this one
+            for position, title in enumerate(self.folded):
+                if first in title and _has_every_word(title.split(), wanted):
+                    return self.keys[position]
+        found = process.extract(
+            folded, self.folded[:FUZZY_POOL], scorer=fuzz.WRatio, processor=None, limit=3
+        )
+        if found and found[0][1] >= 85:
+            return self.keys[found[0][2]]
+        close = tuple(self.texts[position] for _, score, position in found if score >= 50)
+        return UserError(f"No {self.what} matches “{clip(text, 150)}”.", close)
+
+
+def _has_every_word(present: list[str], wanted: list[str]) -> bool:
+    """Each wanted word is a word of the title, or (from four letters) the start of one."""
+    return all(
+        any(word == w or (len(word) > 3 and w.startswith(word)) for w in present) for word in wanted
+    )
 
 
 def _understood_as(query: Query, snapshot: Snapshot) -> tuple[str, ...]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,7 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.commands import ArticleRef, UserError, key_facts, plural
 from bot.config import Settings
 from bot.model import Clock, utc_now
-from bot.store import DayStatus, DigestDay, DigestSettingsRow, Store
+from bot.store import DayStatus, DigestDay, DigestSettingsRow, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -235,16 +234,16 @@ async def compose(
     newest first; without `after_generation`, of those updated after `since`. Given
     `article_ids` (what an earlier attempt held), of those, in that order."""
     if article_ids:
-        changed = await store.articles_by_id(article_ids)
+        changed = await store.live.articles_by_id(article_ids)
     else:
-        changed = await store.changed_articles(
+        changed = await store.live.changed_articles(
             after_generation=after_generation, up_to_generation=up_to_generation, since=since
         )
     shown, more = changed[:ARTICLES_IN_FULL], changed[ARTICLES_IN_FULL:]
-    sources = await store.sources_of([a.id for a in shown])
+    sources = await store.live.sources_of([a.id for a in shown])
     items = []
     for row in shown:
-        facts = await key_facts(store, row.id, FACTS_PER_ARTICLE)
+        facts = await key_facts(store.live, row.id, FACTS_PER_ARTICLE)
         items.append(
             DigestItem(
                 ArticleRef.of(row),
@@ -429,6 +428,12 @@ class Digests:
 
     async def status(self, guild_id: int) -> DigestStatus:
         return await self._status(await self.config(guild_id), self.clock())
+
+    async def statuses(self) -> list[DigestStatus]:
+        """The status of every server that has set up its digest, by server id."""
+        stored = await self.store.digest_settings()
+        now = self.clock()
+        return [await self._status(self._config(guild, stored), now) for guild in sorted(stored)]
 
     async def _status(self, config: DigestConfig, now: datetime) -> DigestStatus:
         last = await self.store.latest_digest_day(config.guild_id)
@@ -643,7 +648,7 @@ class Digests:
         for delay in (*FINISH_RETRIES, None):
             try:
                 return await record()
-            except sqlite3.OperationalError:
+            except StoreError:  # busy, or the disk full: the posts went out all the same
                 if delay is None:
                     break
                 await asyncio.sleep(delay)
@@ -667,7 +672,7 @@ class Digests:
         for key, record in list(self._unrecorded.items()):
             try:
                 await record()
-            except sqlite3.OperationalError:
+            except StoreError:
                 continue
             del self._unrecorded[key]
 

@@ -147,11 +147,16 @@ def to_text(answer: AnyAnswer) -> str:
                 f"{r.at:%Y-%m-%d %H:%M} UTC  {r.user_name}: {r.summary} ({r.seconds:.1f} s)"
                 for r in reloads
             )
-        case HelpAnswer(commands=commands):
+        case HelpAnswer(commands=commands, example=example):
             width = max(len(spec.usage) for spec in commands)
+            readers = [spec for spec in commands if not spec.moderators]
+            moderators = [spec for spec in commands if spec.moderators]
             lines = ["Commands:"]
-            lines += [f"  {spec.usage:<{width}}  {spec.summary}" for spec in commands]
-            lines.append("Options are written name:value, e.g. /facts shipments article:3")
+            lines += [f"  {spec.usage:<{width}}  {spec.summary}" for spec in readers]
+            if moderators:
+                lines.append("For moderators:")
+                lines += [f"  {spec.usage:<{width}}  {spec.summary}" for spec in moderators]
+            lines.append(f"Options are written name:value, e.g. {example}")
             return "\n".join(lines)
         case UserError(message=message, suggestions=suggestions):
             if suggestions:
@@ -159,8 +164,14 @@ def to_text(answer: AnyAnswer) -> str:
             return message
 
 
-def report_text(report: LoadReport) -> str:
-    """A load report: the counts, then a line for each file that did not stay as it was."""
+def report_text(report: LoadReport, *, removals: str = "type /reload allow_removals:true") -> str:
+    """A load report: the counts, then a line for each file that did not stay as it was.
+    `removals` says how to go ahead with a load that was refused for what it would remove."""
+    if report.refused is not None:
+        return (
+            f"{report.folder}: refused: {report.refused}. If the folder is right and those "
+            f"articles are gone for good, {removals}."
+        )
     lines = [f"{report.folder}: {report.summary()} ({report.seconds:.2f} s)"]
     for file in report.files:
         if file.outcome == "unchanged":
@@ -320,6 +331,17 @@ def escape(text: str) -> str:
     return _MENTION.sub(lambda m: f"@\u200b{m[1]}" if m[1] else f"<\u200b{m[2]}{m[3]}>", text)
 
 
+def heading(text: str) -> str:
+    """Plain text (an article's headline, a reader's topic) as an embed title: escaped as
+    bodies are, since Discord renders markdown in titles too, and within the title limit."""
+    return fit(escape(fit(text, TITLE_LIMIT)), TITLE_LIMIT)
+
+
+# An article's headline inside a citation: long enough to recognise, never so long that it
+# leaves no room for the fact it cites.
+CITED_TITLE = 150
+
+
 def code(text: str) -> str:
     """Text in a code span, where escapes would show: only its backticks need replacing."""
     return f"`{text.replace('`', 'ˋ')}`"
@@ -407,7 +429,7 @@ def _reply(answer: AnyAnswer) -> Reply:
             if answer.photo_credit:
                 fields.append(Field("Photo", fit(escape(answer.photo_credit), FIELD_VALUE_LIMIT)))
             page = Page(
-                fit(f"Sources: {answer.article.title}", TITLE_LIMIT),
+                heading(f"Sources: {answer.article.title}"),
                 _join_within(lines, DESCRIPTION_LIMIT),
                 tuple(fields),
                 fit(_article_footer(answer.article), FOOTER_LIMIT),
@@ -427,7 +449,7 @@ def _reply(answer: AnyAnswer) -> Reply:
                 "Sources: " + "; ".join(s.name for s in answer.sources) if answer.sources else ""
             )
             page = Page(
-                fit(answer.article.title, TITLE_LIMIT),
+                heading(answer.article.title),
                 fit(
                     f"*{date_text(answer.article.published)}{escape(by)}*\n\n{escape(answer.lead)}",
                     DESCRIPTION_LIMIT,
@@ -443,10 +465,10 @@ def _reply(answer: AnyAnswer) -> Reply:
             title = f"Quotes from {answer.speaker}" if answer.speaker else "Quotes"
             blocks = [
                 f"> {escape(fit(q.text, 900))}\n— **{escape(q.speaker or 'unattributed')}**, "
-                f"{escape(q.article.title)} ({date_text(q.article.published)})"
+                f"{escape(fit(q.article.title, CITED_TITLE))} ({date_text(q.article.published)})"
                 for q in answer.quotes
             ]
-            return Reply(tuple(_paged(fit(title, TITLE_LIMIT), blocks, footer="")))
+            return Reply(tuple(_paged(heading(title), blocks, footer="")))
         case FiguresAnswer():
             if not answer.groups:
                 return Reply(text=to_text(answer), ephemeral=True)
@@ -459,7 +481,7 @@ def _reply(answer: AnyAnswer) -> Reply:
                     lines.append(f"• {escape(figure.text)}" + (f" ({escape(who)})" if who else ""))
                 blocks.append(fit("\n".join(lines), DESCRIPTION_LIMIT // 2))
             footer = _article_footer(answer.article) if answer.article else ""
-            return Reply(tuple(_paged(fit(head, TITLE_LIMIT), blocks, footer=footer)))
+            return Reply(tuple(_paged(heading(head), blocks, footer=footer)))
         case ArticlesAnswer():
             if not answer.articles:
                 return Reply(text=to_text(answer), ephemeral=True)
@@ -481,8 +503,24 @@ def _reply(answer: AnyAnswer) -> Reply:
                 (Page("Last reloads", _join_within(lines, DESCRIPTION_LIMIT)),), ephemeral=True
             )
         case HelpAnswer():
-            lines = [f"`{spec.usage}` — {spec.summary}" for spec in answer.commands]
-            return Reply((Page("newsdesk commands", "\n".join(lines)),), ephemeral=True)
+            return Reply((_help_page(answer),), ephemeral=True)
+
+
+def _help_page(answer: HelpAnswer) -> Page:
+    """Readers' commands in the description; moderators' (shown to moderators) in a field."""
+
+    def lines(moderators: bool) -> list[str]:
+        specs = [spec for spec in answer.commands if spec.moderators is moderators]
+        return [f"`{spec.usage}` — {spec.summary}" for spec in specs]
+
+    moderators = lines(True)
+    fields = (Field("For moderators", _join_within(moderators, FIELD_VALUE_LIMIT)),)
+    return Page(
+        "newsdesk commands",
+        _join_within(lines(False), DESCRIPTION_LIMIT),
+        fields if moderators else (),
+        footer=fit(f"Options are written name:value, e.g. {answer.example}", FOOTER_LIMIT),
+    )
 
 
 OUTCOME_MARKS = {"added": "➕", "updated": "✏️", "removed": "➖", "failed": "⚠️", "unchanged": "·"}
@@ -490,6 +528,14 @@ OUTCOME_MARKS = {"added": "➕", "updated": "✏️", "removed": "➖", "failed"
 
 def _report_page(report: LoadReport) -> Page:
     """Counts in the title; failures first, each with its reason; long lists summarised."""
+    if report.refused is not None:
+        return Page(
+            "Reload refused",
+            f"{escape(report.refused)}.\n\nIf the seeds folder is right and those articles are "
+            "gone for good, run `/reload allow_removals:True`.",
+            footer=f"{report.folder}",
+            colour=WARNING_COLOUR,
+        )
     order = {"failed": 0, "added": 1, "updated": 2, "removed": 3, "unchanged": 4}
     files = sorted(report.files, key=lambda f: (order[f.outcome], f.file_name))
     shown = [f for f in files if f.outcome != "unchanged"] or files
@@ -502,7 +548,7 @@ def _report_page(report: LoadReport) -> Page:
     if unchanged and shown is not files:
         lines.append(f"· {unchanged} unchanged")
     return Page(
-        fit(f"Reload: {report.summary()}", TITLE_LIMIT),
+        heading(f"Reload: {report.summary()}"),
         _join_within(lines, DESCRIPTION_LIMIT),
         footer=f"{report.seconds:.2f} s · {len(report.files)} files in the seeds folder",
         colour=WARNING_COLOUR if report.failed else COLOUR,
@@ -510,15 +556,15 @@ def _report_page(report: LoadReport) -> Page:
 
 
 def _facts_pages(answer: FactsAnswer) -> list[Page]:
-    title = fit(f"Facts about “{answer.topic}”", TITLE_LIMIT)
+    title = heading(f"Facts about “{answer.topic}”")
     description = ""
     if answer.understood_as:  # short, so that five facts fit beside it
         description = fit("Also searched: " + "; ".join(answer.understood_as), 1000)
     fields = []
     for number, hit in enumerate(answer.hits, 1):
-        cited = f" · source: {escape(hit.cited)}" if hit.cited else ""
+        cited = f" · source: {escape(fit(hit.cited, 200))}" if hit.cited else ""
         citation_line = (
-            f"\n— *{escape(hit.section)}*, {escape(hit.article.title)}, "
+            f"\n— *{escape(fit(hit.section, 60))}*, {escape(fit(hit.article.title, CITED_TITLE))}, "
             f"{date_text(hit.article.published)} (#{hit.article.id}){cited}"
         )
         body = highlight(fit(hit.text, FIELD_VALUE_LIMIT - len(citation_line) - 60), hit.matched)
@@ -680,7 +726,7 @@ def _digest_page(item: DigestItem) -> Page:
     if item.sources:
         lines += ["", fit("**Sources:** " + escape("; ".join(item.sources)), 600)]
     return Page(
-        fit(item.article.title, TITLE_LIMIT),
+        heading(item.article.title),
         "\n".join(lines),
         footer=f"#{item.article.id} · /summary article:{item.article.id} for more",
         url=item.article.url,
@@ -786,7 +832,7 @@ def _status_page(title: str, status: DigestStatus) -> Page:
         Field("Last digest", fit(last, FIELD_VALUE_LIMIT)),
     )
     return Page(
-        fit(title, TITLE_LIMIT),
+        heading(title),
         "" if config.configured else "Using the defaults from the bot's settings.",
         fields,
         colour=WARNING_COLOUR if failed else COLOUR,

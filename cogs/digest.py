@@ -14,9 +14,8 @@ from discord.ext import commands, tasks
 from bot.commands import UserError, plural
 from bot.config import parse_clock_time
 from bot.digest import Digest, DigestDefaults, Digests, PostFailed, complete_zone, zone_named
-from bot.discord_ui import NO_MENTIONS, embed, send_answer
+from bot.discord_ui import NO_MENTIONS, embed, moderators_only, send_answer
 from bot.render import digest_messages
-from cogs.moderation import moderators_only
 
 if TYPE_CHECKING:
     from bot.client import NewsBot

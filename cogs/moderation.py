@@ -2,71 +2,69 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_ui import send_answer
+from bot.discord_ui import moderators_only, send_answer
+from bot.store import Requester
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
 
-
-class NotModerator(app_commands.CheckFailure):
-    """The member may not use a moderator command; the message says what they would need."""
-
-
-def is_moderator(interaction: discord.Interaction, role_name: str) -> bool:
-    member = interaction.user
-    if not isinstance(member, discord.Member):
-        return False
-    if member.guild_permissions.manage_guild:
-        return True
-    wanted = role_name.casefold()
-    return any(role.name.casefold() == wanted for role in member.roles)
-
-
-async def _moderator_check(interaction: discord.Interaction) -> bool:
-    role = getattr(getattr(interaction.client, "settings", None), "moderator_role", "Moderator")
-    if is_moderator(interaction, role):
-        return True
-    raise NotModerator(f"You need the Manage Server permission or the “{role}” role to do this.")
-
-
-# Enforced in code: default permissions only hide a command, and server admins can show it to
-# anyone.
-moderators_only = app_commands.check(_moderator_check)
+# When the bot stops, a running reload gets this long to finish; then it is rolled back at its
+# next step. Either way the moderator gets the answer before the connection closes.
+RELOAD_GRACE = 5.0
+ANSWER_GRACE = 5.0
 
 
 class Moderation(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
+        self._answering: set[asyncio.Task[None]] = set()  # reloads whose answer is not sent yet
+
+    async def cog_unload(self) -> None:
+        store = self.bot.store
+        if store is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(store.loads_done(), RELOAD_GRACE)
+            store.stop_loads()  # a load still running rolls back; none starts from now on
+            await store.loads_done()
+        if self._answering:
+            await asyncio.wait(self._answering, timeout=ANSWER_GRACE)
 
     @app_commands.command(description="Load new, changed and removed article files now")
+    @app_commands.describe(
+        allow_removals="True to go ahead when the load would remove more than half of the articles"
+    )
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     @moderators_only
-    async def reload(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        settings = self.bot.settings
-        answer = await self.bot.desk.reload(
-            settings.seeds_dir,
-            timezone=settings.article_timezone,
-            max_bytes=settings.max_file_bytes,
-            user_name=str(interaction.user),
-            user_id=interaction.user.id,
-            guild_id=interaction.guild_id,
-        )
-        await send_answer(interaction, answer)
+    async def reload(self, interaction: discord.Interaction, allow_removals: bool = False) -> None:
+        answering = asyncio.current_task()
+        if answering is not None:
+            self._answering.add(answering)
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            by = Requester(str(interaction.user), interaction.user.id, interaction.guild_id)
+            answer = await self.bot.desk.reload(by=by, allow_removals=allow_removals)
+            await send_answer(interaction, answer)
+        finally:
+            if answering is not None:
+                self._answering.discard(answering)
 
     @app_commands.command(name="reload-log", description="The last ten reloads: who, when, what")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     @moderators_only
     async def reload_log(self, interaction: discord.Interaction) -> None:
-        await send_answer(interaction, await self.bot.desk.reload_log())
+        # Only this server's reloads, and the operator's: never other servers' moderators.
+        answer = await self.bot.desk.reload_log(guild_id=interaction.guild_id)
+        await send_answer(interaction, answer)
 
 
 async def setup(bot: NewsBot) -> None:

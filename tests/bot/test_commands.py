@@ -1,5 +1,8 @@
 """The command layer: parsing typed commands and each command's answer."""
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from bot.commands import (
@@ -11,13 +14,18 @@ from bot.commands import (
     Invocation,
     NothingFound,
     QuotesAnswer,
+    ReloadAnswer,
+    SeedsFolder,
     SourcesAnswer,
     SummaryAnswer,
     UserError,
     clip,
     parse_invocation,
 )
-from bot.store import Store
+from bot.extract import KYIV
+from bot.store import Requester, Store
+
+REPO = Path(__file__).resolve().parents[2]
 
 SEED_TITLE = "Putin and Kim Jong Un sign agreement foreseeing assistance in case of aggression"
 
@@ -210,6 +218,17 @@ async def test_help_lists_every_command(desk: Desk) -> None:
         "figures",
         "articles",
         "help",
+        "reload",
+        "reload-log",
+        "digest status",
+        "digest preview",
+        "quit",
+    ]
+    assert [spec.name for spec in answer.commands if spec.moderators] == [
+        "reload",
+        "reload-log",
+        "digest status",
+        "digest preview",
     ]
 
 
@@ -246,3 +265,105 @@ def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
 
     assert len(clipped) <= 100
     assert clipped.endswith("word…")
+
+
+# --- Bad input is a user error, never a crash ----------------------------------------------
+
+
+@pytest.mark.parametrize("article", ["²", "#٣", "9" * 5000, "12345678901234567890"])
+async def test_an_article_number_that_is_no_id_is_a_user_error(desk: Desk, article: str) -> None:
+    answer = await desk.source(article)
+
+    assert isinstance(answer, UserError)
+    assert len(answer.message) < 200
+
+
+@pytest.mark.parametrize("option", ["article", "speaker", "topic"])
+def test_a_value_longer_than_discord_would_send_is_refused_before_matching(option: str) -> None:
+    command = "quote" if option == "speaker" else "facts shipments"
+
+    error = parse_invocation(f"/{command} {option}:{'Kim Jong Un ' * 500}")
+
+    assert isinstance(error, UserError)
+    assert error.message == f"{option} is too long: 5,999 characters, at most 200."
+
+
+async def test_a_batch_goes_on_after_a_bad_article(desk: Desk) -> None:
+    answers = [await desk.answer_line(line) for line in ("/source article:²", "/articles")]
+
+    assert isinstance(answers[0], UserError)
+    assert isinstance(answers[1], ArticlesAnswer)
+
+
+# --- Moderators' commands at the console ------------------------------------------------------
+
+
+def seeds_desk(store: Store, seeds: Path) -> Desk:
+    return Desk(store, SeedsFolder(seeds, KYIV, 2_000_000))
+
+
+async def test_reload_kept_waiting_by_another_process_says_to_try_again(
+    store: Store, seeds: Path
+) -> None:
+    waiting = await Store.open(store.path, write_wait=0.2)
+    seed = seeds / "000_cc92a137cd6d6a98.txt"
+    seed.write_text(seed.read_text("utf-8").replace("13:03", "14:05"), "utf-8")
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        answer = await seeds_desk(waiting, seeds).reload(by=Requester("moderator"))
+    finally:
+        holder.rollback()
+        holder.close()
+        await waiting.close()
+
+    assert isinstance(answer, UserError)
+    assert answer.message.startswith("Another load is running")
+    assert "try again in a moment" in answer.message
+
+
+async def test_reload_of_an_emptied_folder_is_refused_until_removals_are_allowed(
+    store: Store, seeds: Path
+) -> None:
+    empty(seeds)
+    desk = seeds_desk(store, seeds)
+
+    refused = await desk.answer_line("/reload")
+    allowed = await desk.answer_line("/reload allow_removals:true")
+
+    assert isinstance(refused, ReloadAnswer)
+    assert refused.report.refused is not None
+    assert isinstance(allowed, ReloadAnswer)
+    assert allowed.report.count("removed") == 3
+
+
+async def test_reload_log_in_a_server_shows_only_its_own_and_the_operators(
+    store: Store, seeds: Path
+) -> None:
+    desk = seeds_desk(store, seeds)
+    await desk.reload(by=Requester("alice", 1, guild_id=10))
+    await desk.reload(by=Requester("mallory", 2, guild_id=20))
+
+    shown = await desk.reload_log(guild_id=10)
+
+    assert [r.user_name for r in shown.reloads] == ["alice", "newsdesk"]
+
+
+async def test_the_example_in_help_works_on_the_shipped_seed(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "shipped.sqlite3")
+    try:
+        await store.load_folder(REPO / "seeds")
+        desk = Desk(store)
+
+        example = desk.help().example
+        answer = await desk.answer_line(example)
+    finally:
+        await store.close()
+
+    assert isinstance(answer, FactsAnswer), example
+
+
+def empty(folder: Path) -> None:
+    """The seeds folder as an unmounted disk leaves it: there, and empty."""
+    for file in folder.iterdir():
+        file.unlink()

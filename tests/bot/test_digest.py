@@ -2,7 +2,6 @@
 
 import asyncio
 import shutil
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,7 +24,7 @@ from bot.digest import (
     slot,
     zone_named,
 )
-from bot.store import Store
+from bot.store import Store, StoreBusy
 from tests.conftest import ARTICLES
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -509,7 +508,7 @@ async def test_an_outcome_the_database_refuses_is_kept_and_recorded_later(
     finish = Store.finish_digest_day
 
     async def locked(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
+        raise StoreBusy("another process is writing to the database; try again in a moment")
 
     monkeypatch.setattr(Store, "finish_digest_day", locked)
     clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))

@@ -97,7 +97,7 @@ def test_matched_words_are_bold() -> None:
 
 
 def test_help_json_lists_usages() -> None:
-    body = to_json(HelpAnswer(COMMANDS))
+    body = to_json(HelpAnswer(COMMANDS, "/facts shipments article:1"))
 
     assert body["kind"] == "help"
     assert body["commands"][0]["usage"] == "/facts <topic> [article]"
@@ -173,3 +173,28 @@ def test_digest_text_from_an_article_cannot_ping() -> None:
     assert "@everyone" not in page.description
     assert "@here" not in page.description
     assert "<@123>" not in page.description
+
+
+def facts_answer(title: str, fact: str, topic: str = "containers") -> FactsAnswer:
+    article = ArticleRef(7, title, datetime(2024, 6, 19, 10, 3, tzinfo=UTC))
+    hit = FactHit(1, fact, 1.0, "Background", article, "Interfax", ("containers",))
+    return FactsAnswer(topic, (hit,), (), None)
+
+
+def test_a_very_long_headline_leaves_the_fact_whole() -> None:
+    fact = "North Korea has sent about 7,000 containers of ammunition to Russia."
+
+    reply = to_reply(facts_answer("Headline " * 230, fact))  # about 2,000 characters
+
+    [field] = reply.pages[0].fields
+    assert "7,000 **containers** of ammunition to Russia." in field.value
+    assert len(field.value) <= FIELD_VALUE_LIMIT
+
+
+def test_titles_are_escaped_like_bodies() -> None:
+    answer = facts_answer("**Leaked** @everyone", "A fact about containers.", "__secret__ <@123>")
+
+    page = to_reply(answer).pages[0]
+
+    assert page.title == "Facts about “\\_\\_secret\\_\\_ <\u200b@123>”"
+    assert "\\*\\*Leaked\\*\\* @\u200beveryone" in page.fields[0].value

@@ -1,5 +1,7 @@
 """/reload and /reload-log: who may use them, the report, the audit trail and overlapping runs."""
 
+import dataclasses
+import sqlite3
 from pathlib import Path
 
 import discord
@@ -7,6 +9,7 @@ import pytest
 import simcord
 
 from bot.client import NewsBot
+from bot.store import Requester
 from tests.cogs.conftest import GUILD_ID, World
 
 SEED_NAME = "000_cc92a137cd6d6a98.txt"
@@ -113,3 +116,112 @@ async def test_every_reload_is_in_the_audit_log(world: World) -> None:
 @pytest.mark.parametrize("command", ["reload", "reload-log"])
 async def test_moderator_commands_are_guild_only(world: World, command: str) -> None:
     assert command in world.admin.available_commands(world.channel)
+
+
+async def test_a_role_named_alike_is_not_the_moderator_role(world: World) -> None:
+    lookalike = world.guild.create_role("newsroom")  # the setting says "Newsroom"
+    member = world.guild.add_member(world.env.create_user("lookalike"), roles=[lookalike])
+    await show_reload_to(world, member)
+
+    result = await member.slash(world.channel, "reload")
+
+    assert result.response is not None
+    assert result.response.content.startswith("You need the Manage Server permission")
+    simcord.assert_error(world.env, discord.app_commands.CheckFailure, contains="Newsroom")
+
+
+async def test_the_moderator_role_may_be_given_by_id(world: World) -> None:
+    renamed = world.guild.create_role("Desk editors")
+    member = world.guild.add_member(world.env.create_user("editor"), roles=[renamed])
+    bot = newsbot(world)
+    bot.settings = dataclasses.replace(bot.settings, moderator_role=str(renamed.id))
+    await show_reload_to(world, member)
+
+    embed = report_embed(await member.slash(world.channel, "reload"))
+
+    assert embed.title == "Reload: 3 unchanged"
+
+
+async def test_reload_of_an_emptied_folder_is_refused_until_removals_are_allowed(
+    world: World, seeds: Path
+) -> None:
+    empty(seeds)
+
+    refused = report_embed(await world.admin.slash(world.channel, "reload"))
+    allowed = report_embed(await world.admin.slash(world.channel, "reload", allow_removals=True))
+
+    assert refused.title == "Reload refused"
+    assert "it would remove all 3 stored articles" in (refused.description or "")
+    assert "`/reload allow_removals:True`" in (refused.description or "")
+    assert allowed.title == "Reload: 3 removed"
+
+
+async def test_reload_kept_waiting_by_another_process_says_to_try_again(
+    world: World, seeds: Path
+) -> None:
+    store = newsbot(world).store
+    assert store is not None
+    store.write_wait = 0.2
+    seed = seeds / SEED_NAME
+    seed.write_text(seed.read_text("utf-8").replace("13:03", "14:05"), "utf-8")
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # `newsdesk ingest` in another process
+    try:
+        result = await world.admin.slash(world.channel, "reload")
+    finally:
+        holder.rollback()
+        holder.close()
+
+    assert result.response is not None
+    assert result.response.content.startswith("Another load is running")
+
+
+async def test_reload_log_shows_no_other_servers_moderators(world: World) -> None:
+    bot = newsbot(world)
+    await bot.desk.reload(by=Requester("mallory", 7, guild_id=GUILD_ID + 1))
+    await world.admin.slash(world.channel, "reload")
+
+    embed = report_embed(await world.admin.slash(world.channel, "reload-log"))
+
+    text = embed.description or ""
+    assert "**admin**: 3 unchanged" in text
+    assert "mallory" not in text
+
+
+async def test_help_shows_moderators_their_commands_and_readers_only_theirs(
+    world: World,
+) -> None:
+    reader = await world.reader.slash(world.channel, "help")
+    moderator = await world.moderator.slash(world.channel, "help")
+
+    assert reader.response is not None
+    assert moderator.response is not None
+    [reader_help] = reader.response.embeds
+    [moderator_help] = moderator.response.embeds
+    assert "/facts <topic> [article]" in (reader_help.description or "")
+    assert reader_help.fields == []
+    shown = "\n".join(field.value or "" for field in moderator_help.fields)
+    assert "`/reload [allow_removals]`" in shown
+    assert "`/reload-log`" in shown
+    assert "`/digest status`" in shown
+
+
+async def test_article_and_speaker_options_are_capped_like_topic(world: World) -> None:
+    tree = newsbot(world).tree
+    lengths = {
+        (command.name, option["name"]): option.get("max_length")
+        for command in tree.get_commands()
+        for option in command.to_dict(tree).get("options", [])
+        if option["type"] == discord.AppCommandOptionType.string.value
+    }
+
+    assert lengths[("facts", "topic")] == 200
+    assert lengths[("facts", "article")] == 200
+    assert lengths[("source", "article")] == 200
+    assert lengths[("quote", "speaker")] == 200
+
+
+def empty(folder: Path) -> None:
+    """The seeds folder as an unmounted disk leaves it: there, and empty."""
+    for file in folder.iterdir():
+        file.unlink()

@@ -223,6 +223,7 @@ async def test_bot_logs_in_and_syncs_its_commands_to_the_dev_guild(
     assert fake.identify["intents"] == 1  # guilds only: no privileged intent
     assert fake.gateway_queries[0]["v"] == "10"
     await bot.wait_for_log(f"synced {len(body)} commands to the dev guild {GUILD_ID}")
+    assert "voice will NOT be supported" not in bot.stderr  # a text-only bot: no voice warnings
 
 
 async def test_facts_answers_an_embed_citing_the_container_facts(
