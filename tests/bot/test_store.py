@@ -605,3 +605,17 @@ async def test_once_no_reader_holds_the_old_state_the_log_goes_into_the_file(
     busy, log, copied = check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     check.close()
     assert (busy, copied) == (0, log)
+
+
+async def test_a_file_too_complex_to_parse_in_time_fails_alone(
+    store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(ARTICLES / "13_pokrovsk_evacuation_unlabeled.txt", seeds)
+    monkeypatch.setattr(bot.store, "PARSE_TIME_LIMIT", 0.0)  # as if every parse took too long
+
+    report = await store.load_folder(seeds)
+
+    [failed] = [f for f in report.files if f.outcome == "failed"]
+    assert failed.file_name == "13_pokrovsk_evacuation_unlabeled.txt"
+    assert failed.reason is not None
+    assert failed.reason.startswith("too complex to parse: stopped after 0.0 s")

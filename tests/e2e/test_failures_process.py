@@ -3,6 +3,7 @@ same commands, and SIGTERM in the middle of a reload."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -167,3 +168,23 @@ async def test_sigterm_during_a_reload_answers_the_moderator_and_exits_cleanly(
     assert count in (3, 2503)  # the load finished, or rolled back: never half of it
     assert check == "ok"
     shutil.rmtree(seeds)
+
+
+async def test_sync_with_a_refused_token_is_one_line(fake: FakeDiscord, tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "PYTHONPATH": str(REPO),
+        "DISCORD_TOKEN": "not-the-token-the-fake-knows",
+        "NEWSDESK_DB": str(tmp_path / "db.sqlite3"),
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+    }
+    sync = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sync", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+
+    _, stderr = await asyncio.wait_for(sync.communicate(), START_SECONDS)
+
+    assert sync.returncode == 1
+    assert stderr.decode().count("\n") == 1, stderr
+    assert b"Discord refused the token in DISCORD_TOKEN" in stderr
