@@ -25,8 +25,8 @@ from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
 from bot.model import utc_now
 from bot.render import article_text, report_text, to_json, to_text
-from bot.search import fold
 from bot.store import LoadReport, Requester, Store, StoreError
+from bot.text import normalise
 
 log = logging.getLogger(__name__)
 
@@ -300,11 +300,6 @@ async def digest_preview(
     return EXIT_OK
 
 
-def _fold(text: str) -> str:
-    """Expected and found text compared as the search compares them, whitespace folded too."""
-    return " ".join(fold(text).split())
-
-
 class QueryFileError(ValueError):
     """The query file of `newsdesk eval` cannot be read; the message says where and why."""
 
@@ -353,8 +348,8 @@ async def evaluate(settings: Settings, db: Path, seeds: Path, path: Path) -> int
                 ok = isinstance(answer, NothingFound)
                 wanted = "nothing"
             else:
-                top = [_fold(t) for t in texts[: case.get("k", 3)]]
-                ok = any(_fold(w) in t for w in case["expect_any"] for t in top)
+                top = [normalise(t) for t in texts[: case.get("k", 3)]]
+                ok = any(normalise(w) in t for w in case["expect_any"] for t in top)
                 wanted = " or ".join(repr(w) for w in case["expect_any"])
                 wanted += f" in the top {case.get('k', 3)}"
             if not ok:

@@ -31,6 +31,7 @@ from bot.store import (
     StoreBusy,
     StoreError,
 )
+from bot.text import clip, surface_words
 
 # --- What commands exist -----------------------------------------------------------------------
 
@@ -467,7 +468,7 @@ class Desk:
                 continue
             cited = fact.speaker or ", ".join(s.name for s in sources.get(fact.article_id, []))
             matched = tuple(
-                dict.fromkeys(w for w in _surface_words(fact.text) if set(analyze(w)) & stems)
+                dict.fromkeys(w for w in surface_words(fact.text) if set(analyze(w)) & stems)
             )
             hits.append(
                 FactHit(
@@ -693,21 +694,6 @@ CHOICE_LENGTH = 100
 FUZZY_POOL = 5_000  # the most frequent choices; a fuzzy pass over more would be too slow
 
 
-def plural(count: int, noun: str) -> str:
-    """ "1 article", "3 articles": for nouns that take an s."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def clip(text: str, limit: int = CHOICE_LENGTH) -> str:
-    """Cut at a word boundary, with an ellipsis, so that the text fits `limit` characters."""
-    if len(text) <= limit:
-        return text
-    if limit < 2:
-        return "…"[:limit]
-    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
-    return cut.rstrip(" ,;:·") + "…"
-
-
 class _Completer:
     """Autocomplete over one snapshot's choices, folded and sorted once.
 
@@ -733,14 +719,21 @@ class _Completer:
         if option == "article":
             choices = [
                 Choice(
-                    clip(f"{a.title} · {a.published:%-d %b %Y}" if a.published else a.title),
+                    clip(
+                        f"{a.title} · {a.published:%-d %b %Y}" if a.published else a.title,
+                        CHOICE_LENGTH,
+                    ),
                     str(a.id),
                 )
                 for a in snapshot.articles
             ]
             return cls(choices, fuzz.token_set_ratio)
         pool = snapshot.speakers if option == "speaker" else snapshot.topics
-        return cls([Choice(clip(name), clip(name)) for name in pool], fuzz.WRatio)
+        shown = [clip(name, CHOICE_LENGTH) for name in pool]
+        return cls(
+            [Choice(name, name) for name in shown],
+            fuzz.WRatio,
+        )
 
     def complete(self, text: str) -> list[Choice]:
         folded = utils.default_process(text)
@@ -884,10 +877,6 @@ def _understood_as(query: Query, snapshot: Snapshot) -> tuple[str, ...]:
                 snapshot.index.surface.get(term.term, term.term)
             )
     return tuple(f"{word}: also {', '.join(dict.fromkeys(alts))}" for word, alts in notes.items())
-
-
-def _surface_words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", text)
 
 
 def _unit_head(unit: str) -> str:

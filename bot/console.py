@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.commands import Desk, UserError, parse_invocation, plural
+from bot.commands import Desk, UserError, parse_invocation
 from bot.digest import FIRST_LOOKBACK, Digests, compose
 from bot.render import digest_text, status_text, to_text
+from bot.text import plural
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,10 +13,11 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
-from bot.commands import ArticleRef, UserError, key_facts, plural
+from bot.commands import ArticleRef, UserError, key_facts
 from bot.config import Settings
 from bot.model import Clock, utc_now
 from bot.store import DayStatus, DigestDay, DigestSettingsRow, Store, StoreError
+from bot.text import first_sentence, plural
 
 log = logging.getLogger(__name__)
 
@@ -261,25 +261,6 @@ async def compose(
         tuple(items),
         tuple(ArticleRef.of(row) for row in more),
     )
-
-
-_SENTENCE_END = re.compile(r"[.!?…][”\"»']?\s+(?=[A-ZА-ЯІЇЄҐ“«\"])")
-_SHORT_SENTENCE = 40  # shorter is most likely an abbreviation: "U.S.", "Gen.", "5 Sept."
-
-
-def first_sentence(text: str) -> str:
-    """The lead's first sentence, for one line; a full stop after an abbreviation is not an
-    end."""
-    text = " ".join(text.split())
-    for end in _SENTENCE_END.finditer(text):
-        sentence = text[: end.end()].rstrip()
-        last_word = sentence.rsplit(" ", 1)[-1].rstrip(".!?…”\"»'")
-        if len(sentence) < _SHORT_SENTENCE or "." in last_word:
-            continue
-        if len(last_word) <= 4 and last_word[:1].isupper():
-            continue
-        return sentence
-    return text
 
 
 # --- Posting each day once ----------------------------------------------------------------------

@@ -10,7 +10,8 @@ import discord
 from discord import app_commands
 
 from bot.commands import COMMANDS, CommandSpec, OptionSpec
-from bot.render import CONTENT_LIMIT, AnyAnswer, Page, Reply, fit, to_reply
+from bot.render import CONTENT_LIMIT, AnyAnswer, Page, Reply, to_reply
+from bot.text import clip
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
     embeds = [embed(page) for page in reply.pages]
     kwargs: dict[str, Any] = {"ephemeral": reply.ephemeral, "allowed_mentions": NO_MENTIONS}
     if reply.text:
-        kwargs["content"] = fit(reply.text, CONTENT_LIMIT)
+        kwargs["content"] = clip(reply.text, CONTENT_LIMIT)
     pager = Pager(embeds, interaction.user.id) if len(embeds) > 1 else None
     if embeds:
         kwargs["embed"] = embeds[0]

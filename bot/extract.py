@@ -15,6 +15,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.model import Article, Fact, Figure, Photo, Quote, Section, SectionKind, Source
+from bot.text import normalise, sentence_bounds, singular
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -333,12 +334,6 @@ _WHEN = re.compile(
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»"}
 _QUOTE_MARK = re.compile('["“”„«»]')
-# From the first mark of a run only ("?!..."): a later one ends the same sentence or none.
-_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"”»’)]*\s+(?=[\"“„«(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st no gen col lt maj sgt jr sr vs etc e.g i.e u.s u.k jan feb mar apr jun jul "
-    "aug sep sept oct nov dec approx".split()
-)
 
 
 @dataclass(slots=True)
@@ -547,7 +542,7 @@ def _read_header(lines: list[str], timezone: ZoneInfo) -> _Header:
 def _choose_title(candidates: list[str], above_date: list[str]) -> str | None:
     seen: set[str] = set()
     for line in candidates:
-        key = _fold(line)
+        key = normalise(line)
         if key in seen:
             return line  # the headline is often repeated right after the date line
         seen.add(key)
@@ -656,14 +651,14 @@ def _read_body(
     current: _SectionBuilder | None = None
     lead_text: str | None = None
     expecting_sources = False
-    title = _fold(header.title)
+    title = normalise(header.title)
 
     for line in lines:
         deadline.check()
         if _is_photo_line(line):
             photo = photo or _photo(line)
             continue
-        if _date_line(line) or _BYLINE.match(line) or _fold(line) == title:
+        if _date_line(line) or _BYLINE.match(line) or normalise(line) == title:
             continue
         label = _LABEL.match(line)
         if label:
@@ -815,7 +810,7 @@ class _Block:
 
     @cached_property
     def bounds(self) -> list[int]:
-        return _sentence_bounds(self.text, self._deadline)
+        return sentence_bounds(self.text, self._deadline.check)
 
     def sentence_index(self, offset: int) -> int:
         return bisect_right(self.bounds, offset) - 1
@@ -1339,72 +1334,19 @@ def _unit_words(text: str) -> tuple[list[str], int]:
     return [t.group() for t in kept], kept[-1].end()
 
 
+_UNCOUNTED = frozenset("people percent km series news tonnes kg".split())  # no singular to take
+
+
 def _singular(phrase: str) -> str:
     words = phrase.split()
     if not words:
         return ""
     last = words[-1]
-    lowered = last.lower()
-    if lowered in ("people", "percent", "km", "series", "news", "tonnes", "kg"):
-        pass
-    elif lowered.endswith("ies") and len(last) > 4:
-        last = last[:-3] + "y"
-    elif re.search(r"(?:ches|shes|sses|xes)$", lowered):
-        last = last[:-2]
-    elif lowered.endswith("s") and not lowered.endswith(("ss", "us", "is")):
-        last = last[:-1]
+    if last.lower() not in _UNCOUNTED:
+        last = singular(last)
     return " ".join([*words[:-1], last]).lower() if not phrase.isupper() else phrase
 
 
 def _lower_first(text: str) -> str:
     first = text.split(" ", 1)[0]
     return text[0].lower() + text[1:] if first.lower() in ("in", "on", "by", "since") else text
-
-
-# --- Sentences ------------------------------------------------------------------------------------
-
-
-def _sentence_bounds(text: str, deadline: _Deadline = _NO_LIMIT) -> list[int]:
-    bounds = [0]
-    for match in _SENTENCE_END.finditer(text):
-        deadline.check()
-        before = _short_word_before(text, match.start(), _LONGEST_ABBREVIATION)
-        if before is not None and (before in _ABBREVIATIONS or _LETTER.fullmatch(before)):
-            continue
-        bounds.append(match.end())
-    return bounds
-
-
-_LONGEST_ABBREVIATION = max(len(abbreviation) for abbreviation in _ABBREVIATIONS)
-_LETTER = re.compile("[a-z]")
-_WORD_STRIP = '("“'
-
-
-def _short_word_before(text: str, end: int, longest: int) -> str | None:
-    """`text[:end].rsplit(" ", 1)[-1].lower().strip('("“')` when that is at most `longest`
-    characters long, else None. Reads back only over that word, never the text before it."""
-    start = end
-    while start > 0 and text[start - 1] in _WORD_STRIP:
-        start -= 1
-    core_end = start
-    # Past `longest` characters only strip characters can still belong to a short word.
-    while (
-        start > 0
-        and text[start - 1] != " "
-        and (core_end - start < longest or text[start - 1] in _WORD_STRIP)
-    ):
-        start -= 1
-    if start > 0 and text[start - 1] != " ":
-        return None
-    return text[start:end].lower().strip(_WORD_STRIP)
-
-
-_FOLD = {ord(a): b for a, b in zip("“”„’–—", '"""\'--', strict=True)}
-
-
-def _fold(text: str | None) -> str:
-    """Compare headlines whatever their case, quotes and dashes."""
-    if not text:
-        return ""
-    text = text.translate(_FOLD)
-    return " ".join(text.casefold().split())

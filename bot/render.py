@@ -25,8 +25,6 @@ from bot.commands import (
     SourcesAnswer,
     SummaryAnswer,
     UserError,
-    clip,
-    plural,
 )
 from bot.digest import (
     Digest,
@@ -39,6 +37,7 @@ from bot.digest import (
 )
 from bot.model import Article
 from bot.store import DigestDay, LoadReport
+from bot.text import clip, plural
 
 # Everything a command can answer, the digest's answers included.
 AnyAnswer = Answer | DigestStatus | DigestChanged | DigestPreview | DigestPosted
@@ -334,7 +333,7 @@ def escape(text: str) -> str:
 def heading(text: str) -> str:
     """Plain text (an article's headline, a reader's topic) as an embed title: escaped as
     bodies are, since Discord renders markdown in titles too, and within the title limit."""
-    return fit(escape(fit(text, TITLE_LIMIT)), TITLE_LIMIT)
+    return clip(escape(clip(text, TITLE_LIMIT)), TITLE_LIMIT)
 
 
 # An article's headline inside a citation: long enough to recognise, never so long that it
@@ -356,11 +355,6 @@ def highlight(text: str, words: Sequence[str]) -> str:
     return re.sub(rf"(?<![\w\\])({pattern})(?!\w)", r"**\1**", escaped)
 
 
-def fit(text: str, limit: int) -> str:
-    """Text cut to `limit` characters at a word, never in the middle of one."""
-    return clip(text, limit)
-
-
 def to_reply(answer: AnyAnswer) -> Reply:
     """An answer as Discord shows it, every page within Discord's limits."""
     reply = _reply(answer)
@@ -371,13 +365,13 @@ def within_limits(page: Page) -> Page:
     """The last guard: each part cut to its limit, then the whole to 6,000 characters, taking
     from the description first, then dropping trailing fields, then from the footer."""
     page = Page(
-        fit(page.title, TITLE_LIMIT),
-        fit(page.description, DESCRIPTION_LIMIT),
+        clip(page.title, TITLE_LIMIT),
+        clip(page.description, DESCRIPTION_LIMIT),
         tuple(
-            Field(fit(f.name, FIELD_NAME_LIMIT), fit(f.value, FIELD_VALUE_LIMIT), f.inline)
+            Field(clip(f.name, FIELD_NAME_LIMIT), clip(f.value, FIELD_VALUE_LIMIT), f.inline)
             for f in page.fields[:FIELDS_LIMIT]
         ),
-        fit(page.footer, FOOTER_LIMIT),
+        clip(page.footer, FOOTER_LIMIT),
         page.url,
         page.colour,
     )
@@ -385,14 +379,14 @@ def within_limits(page: Page) -> Page:
     if excess > 0 and page.description:
         keep = len(page.description) - excess - 1
         page = dataclasses.replace(
-            page, description=fit(page.description, keep) if keep > 0 else ""
+            page, description=clip(page.description, keep) if keep > 0 else ""
         )
     while page.size > EMBED_TOTAL_LIMIT and len(page.fields) > 1:
         page = dataclasses.replace(page, fields=page.fields[:-1])
     excess = page.size - EMBED_TOTAL_LIMIT
     if excess > 0:
         keep = len(page.footer) - excess - 1
-        page = dataclasses.replace(page, footer=fit(page.footer, keep) if keep > 0 else "")
+        page = dataclasses.replace(page, footer=clip(page.footer, keep) if keep > 0 else "")
     return page
 
 
@@ -410,13 +404,13 @@ def _reply(answer: AnyAnswer) -> Reply:
                 page = dataclasses.replace(page, description=warning, colour=WARNING_COLOUR)
             return Reply((page,), ephemeral=True)
         case DigestPosted(day=day):
-            return Reply(text=fit(posted_text(day, markdown=True), CONTENT_LIMIT), ephemeral=True)
+            return Reply(text=clip(posted_text(day, markdown=True), CONTENT_LIMIT), ephemeral=True)
         case FactsAnswer():
             return Reply(tuple(_facts_pages(answer)))
         case NothingFound():
-            return Reply(text=fit(to_text(answer), CONTENT_LIMIT), ephemeral=True)
+            return Reply(text=clip(to_text(answer), CONTENT_LIMIT), ephemeral=True)
         case UserError():
-            return Reply(text=fit(to_text(answer), CONTENT_LIMIT), ephemeral=True)
+            return Reply(text=clip(to_text(answer), CONTENT_LIMIT), ephemeral=True)
         case SourcesAnswer():
             lines = [
                 f"**{escape(s.name)}**" + (f" — {escape(s.description)}" if s.description else "")
@@ -425,22 +419,22 @@ def _reply(answer: AnyAnswer) -> Reply:
             fields = []
             if answer.quoted:
                 quoted = ", ".join(f"{escape(name)} ({n})" for name, n in answer.quoted)
-                fields.append(Field("Quoted", fit(quoted, FIELD_VALUE_LIMIT)))
+                fields.append(Field("Quoted", clip(quoted, FIELD_VALUE_LIMIT)))
             if answer.photo_credit:
-                fields.append(Field("Photo", fit(escape(answer.photo_credit), FIELD_VALUE_LIMIT)))
+                fields.append(Field("Photo", clip(escape(answer.photo_credit), FIELD_VALUE_LIMIT)))
             page = Page(
                 heading(f"Sources: {answer.article.title}"),
                 _join_within(lines, DESCRIPTION_LIMIT),
                 tuple(fields),
-                fit(_article_footer(answer.article), FOOTER_LIMIT),
+                clip(_article_footer(answer.article), FOOTER_LIMIT),
                 answer.article.url,
             )
             return Reply((page,))
         case SummaryAnswer():
             key_facts = tuple(
                 Field(
-                    fit(f"{number}. {hit.section}", FIELD_NAME_LIMIT),
-                    fit(escape(hit.text), FIELD_VALUE_LIMIT),
+                    clip(f"{number}. {hit.section}", FIELD_NAME_LIMIT),
+                    clip(escape(hit.text), FIELD_VALUE_LIMIT),
                 )
                 for number, hit in enumerate(answer.key_facts, 1)
             )
@@ -450,12 +444,12 @@ def _reply(answer: AnyAnswer) -> Reply:
             )
             page = Page(
                 heading(answer.article.title),
-                fit(
+                clip(
                     f"*{date_text(answer.article.published)}{escape(by)}*\n\n{escape(answer.lead)}",
                     DESCRIPTION_LIMIT,
                 ),
                 key_facts,
-                fit(footer or _article_footer(answer.article), FOOTER_LIMIT),
+                clip(footer or _article_footer(answer.article), FOOTER_LIMIT),
                 answer.article.url,
             )
             return Reply((page,))
@@ -464,8 +458,8 @@ def _reply(answer: AnyAnswer) -> Reply:
                 return Reply(text=to_text(answer), ephemeral=True)
             title = f"Quotes from {answer.speaker}" if answer.speaker else "Quotes"
             blocks = [
-                f"> {escape(fit(q.text, 900))}\n— **{escape(q.speaker or 'unattributed')}**, "
-                f"{escape(fit(q.article.title, CITED_TITLE))} ({date_text(q.article.published)})"
+                f"> {escape(clip(q.text, 900))}\n— **{escape(q.speaker or 'unattributed')}**, "
+                f"{escape(clip(q.article.title, CITED_TITLE))} ({date_text(q.article.published)})"
                 for q in answer.quotes
             ]
             return Reply(tuple(_paged(heading(title), blocks, footer="")))
@@ -479,7 +473,7 @@ def _reply(answer: AnyAnswer) -> Reply:
                 for figure in group.figures:
                     who = ", ".join(p for p in (figure.claimant, figure.when) if p)
                     lines.append(f"• {escape(figure.text)}" + (f" ({escape(who)})" if who else ""))
-                blocks.append(fit("\n".join(lines), DESCRIPTION_LIMIT // 2))
+                blocks.append(clip("\n".join(lines), DESCRIPTION_LIMIT // 2))
             footer = _article_footer(answer.article) if answer.article else ""
             return Reply(tuple(_paged(heading(head), blocks, footer=footer)))
         case ArticlesAnswer():
@@ -519,7 +513,7 @@ def _help_page(answer: HelpAnswer) -> Page:
         "newsdesk commands",
         _join_within(lines(False), DESCRIPTION_LIMIT),
         fields if moderators else (),
-        footer=fit(f"Options are written name:value, e.g. {answer.example}", FOOTER_LIMIT),
+        footer=clip(f"Options are written name:value, e.g. {answer.example}", FOOTER_LIMIT),
     )
 
 
@@ -559,18 +553,19 @@ def _facts_pages(answer: FactsAnswer) -> list[Page]:
     title = heading(f"Facts about “{answer.topic}”")
     description = ""
     if answer.understood_as:  # short, so that five facts fit beside it
-        description = fit("Also searched: " + "; ".join(answer.understood_as), 1000)
+        description = clip("Also searched: " + "; ".join(answer.understood_as), 1000)
     fields = []
     for number, hit in enumerate(answer.hits, 1):
-        cited = f" · source: {escape(fit(hit.cited, 200))}" if hit.cited else ""
+        cited = f" · source: {escape(clip(hit.cited, 200))}" if hit.cited else ""
         citation_line = (
-            f"\n— *{escape(fit(hit.section, 60))}*, {escape(fit(hit.article.title, CITED_TITLE))}, "
+            f"\n— *{escape(clip(hit.section, 60))}*, "
+            f"{escape(clip(hit.article.title, CITED_TITLE))}, "
             f"{date_text(hit.article.published)} (#{hit.article.id}){cited}"
         )
-        body = highlight(fit(hit.text, FIELD_VALUE_LIMIT - len(citation_line) - 60), hit.matched)
-        fields.append(Field(f"{number}.", fit(body + citation_line, FIELD_VALUE_LIMIT)))
+        body = highlight(clip(hit.text, FIELD_VALUE_LIMIT - len(citation_line) - 60), hit.matched)
+        fields.append(Field(f"{number}.", clip(body + citation_line, FIELD_VALUE_LIMIT)))
     sources = sorted({hit.cited for hit in answer.hits if hit.cited})
-    footer = fit("Sources: " + "; ".join(sources), 1000) if sources else ""
+    footer = clip("Sources: " + "; ".join(sources), 1000) if sources else ""
     pages: list[Page] = []
     current: list[Field] = []
     for field_ in fields:
@@ -591,7 +586,7 @@ def _paged(
     pages: list[Page] = []
     current: list[str] = []
     for block in blocks:
-        block = fit(block, limit)
+        block = clip(block, limit)
         joined = "\n\n".join([*current, block])
         if current and (len(joined) > limit or len(current) >= LINES_PER_PAGE):
             pages.append(Page(title, "\n\n".join(current), footer=footer))
@@ -608,7 +603,7 @@ def _numbered(pages: list[Page]) -> list[Page]:
     return [
         dataclasses.replace(
             page,
-            footer=fit(
+            footer=clip(
                 " · ".join(p for p in (page.footer, f"Page {n}/{len(pages)}") if p), FOOTER_LIMIT
             ),
         )
@@ -696,8 +691,8 @@ def digest_messages(digest: Digest) -> list[DiscordMessage]:
             batches.append([page])
     heading = f"**{escape(digest_heading(digest))}**\n{digest_count(digest)}"
     if not batches:
-        return [DiscordMessage(fit(heading, CONTENT_LIMIT))]
-    messages = [DiscordMessage(fit(heading, CONTENT_LIMIT), tuple(batches[0]))]
+        return [DiscordMessage(clip(heading, CONTENT_LIMIT))]
+    messages = [DiscordMessage(clip(heading, CONTENT_LIMIT), tuple(batches[0]))]
     messages += [
         DiscordMessage(f"Daily digest, continued ({n}/{len(batches)})", tuple(batch))
         for n, batch in enumerate(batches[1:], 2)
@@ -706,7 +701,7 @@ def digest_messages(digest: Digest) -> list[DiscordMessage]:
 
 
 def _headline(ref: ArticleRef) -> str:
-    title = escape(fit(ref.title, HEADLINE_LENGTH))
+    title = escape(clip(ref.title, HEADLINE_LENGTH))
     if not ref.url:
         return title
     # The address comes from the article: keep it from closing the link early.
@@ -718,13 +713,13 @@ def _digest_page(item: DigestItem) -> Page:
     state = "updated" if item.updated else "new"
     lines = [
         f"*{date_text(item.article.published)}* · {state}",
-        escape(fit(item.lead, LEAD_LENGTH)),
+        escape(clip(item.lead, LEAD_LENGTH)),
     ]
     if item.key_facts:
         lines.append("")
-        lines += [f"• {escape(fit(fact, FACT_LENGTH))}" for fact in item.key_facts]
+        lines += [f"• {escape(clip(fact, FACT_LENGTH))}" for fact in item.key_facts]
     if item.sources:
-        lines += ["", fit("**Sources:** " + escape("; ".join(item.sources)), 600)]
+        lines += ["", clip("**Sources:** " + escape("; ".join(item.sources)), 600)]
     return Page(
         heading(item.article.title),
         "\n".join(lines),
@@ -828,8 +823,8 @@ def _status_page(title: str, status: DigestStatus) -> Page:
         Field("Channel", channel, inline=True),
         Field("Time", f"{config.at:%H:%M} {config.zone.key}", inline=True),
         Field("When nothing is new", "Skip the day" if config.skip_empty else "Post a line", True),
-        Field("Next post", fit(next_post, FIELD_VALUE_LIMIT)),
-        Field("Last digest", fit(last, FIELD_VALUE_LIMIT)),
+        Field("Next post", clip(next_post, FIELD_VALUE_LIMIT)),
+        Field("Last digest", clip(last, FIELD_VALUE_LIMIT)),
     )
     return Page(
         heading(title),

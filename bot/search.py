@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,6 +11,8 @@ from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
+
+from bot.text import fold, singular, words
 
 # --- Analysis -----------------------------------------------------------------------------------
 
@@ -23,13 +24,6 @@ STOPWORDS = frozenset(
     must very more most other only own same just up out off again further once both each few
     per among between during while against through until""".split()
 )
-_FOLD = {ord(a): b for a, b in zip("“”„«»’‘–—", '"""""\'\'--', strict=True)}
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-
-
-def fold(text: str) -> str:
-    """Case, quote marks and dashes folded; hyphens split words ("Kim Jong-un" = "Kim Jong Un")."""
-    return text.translate(_FOLD).casefold().replace("-", " ")
 
 
 @lru_cache(maxsize=200_000)
@@ -39,14 +33,11 @@ def stem(word: str) -> str:
         return word
     if word.endswith("'s"):
         word = word[:-2]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
     if word.endswith("ied") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+    one = singular(word)
+    if one != word:
+        return one
     for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             root = word[: -len(suffix)]
@@ -54,11 +45,6 @@ def stem(word: str) -> str:
                 root = root[:-1]  # shipped -> ship
             return root
     return word
-
-
-def words(text: str) -> list[str]:
-    """Folded surface words, stopwords included: what people type and what phrases are made of."""
-    return _WORD.findall(fold(text))
 
 
 def analyze(text: str) -> list[str]:

@@ -29,7 +29,8 @@ import aiosqlite
 
 from bot.extract import KYIV, ExtractionError, extract_bytes
 from bot.model import Article, Clock, Figure, utc_now
-from bot.search import STOPWORDS, SearchIndex, stem, words
+from bot.search import STOPWORDS, SearchIndex, stem
+from bot.text import words
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from bot.commands import (
     SourcesAnswer,
     SummaryAnswer,
     UserError,
-    clip,
     parse_invocation,
 )
 from bot.extract import KYIV
 from bot.store import Requester, Store
+from bot.text import clip
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -261,7 +261,7 @@ async def test_autocomplete_without_text_offers_the_first_25(desk: Desk) -> None
 
 
 def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
-    clipped = clip("word " * 40)
+    clipped = clip("word " * 40, 100)
 
     assert len(clipped) <= 100
     assert clipped.endswith("word…")

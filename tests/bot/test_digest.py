@@ -20,11 +20,11 @@ from bot.digest import (
     Digests,
     PostFailed,
     complete_zone,
-    first_sentence,
     slot,
     zone_named,
 )
 from bot.store import Store, StoreBusy
+from bot.text import first_sentence
 from tests.conftest import ARTICLES
 
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bot.extract as extract_module
+import bot.text as text_module
 from bot.extract import ExtractionError, decode, extract, extract_bytes
 from bot.model import Article
 
@@ -542,13 +543,13 @@ def test_long_paragraph_is_split_into_sentences_once_not_per_figure(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
-    split = extract_module._sentence_bounds
+    split = text_module.sentence_bounds
 
     def counting(text: str, *args: Any) -> list[int]:
         calls.append(text)
         return split(text, *args)
 
-    monkeypatch.setattr(extract_module, "_sentence_bounds", counting)
+    monkeypatch.setattr(extract_module, "sentence_bounds", counting)
 
     article = extract(NUMBERS + "\n\n" + QUOTES.removeprefix(HEADLINE))
 

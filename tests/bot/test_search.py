@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.search import SearchIndex, analyze, fold, rank, stem
+from bot.search import SearchIndex, analyze, rank, stem
+from bot.text import fold
 
 FACTS = {
     1: "North Korea has sent about 7,000 containers of ammunition to Russia.",
