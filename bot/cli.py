@@ -24,7 +24,7 @@ from bot.digest import FIRST_LOOKBACK, DigestDefaults, DigestPreview, Digests, c
 from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
 from bot.model import utc_now
-from bot.render import article_text, report_text, to_json, to_text
+from bot.render import report_text, to_json, to_text
 from bot.store import LoadReport, Requester, Store, StoreError
 from bot.text import normalise
 
@@ -162,7 +162,7 @@ def parse(path: Path, settings: Settings, *, as_json: bool) -> int:
     if as_json:
         print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(article_text(article))
+        print(article.to_text())
     return EXIT_OK
 
 

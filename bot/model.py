@@ -122,3 +122,33 @@ class Article:
                 for f in self.figures
             ],
         }
+
+    def to_text(self) -> str:
+        """The article laid out for reading in a terminal: `newsdesk parse FILE`."""
+        article = self
+        lines = [article.title or "(no headline found)"]
+        meta = []
+        if article.published:
+            meta.append(article.published.isoformat(" ", "minutes"))
+        if article.author:
+            meta.append(f"by {article.author}")
+        if meta:
+            lines.append(" · ".join(meta))
+        if article.photo:
+            caption = article.photo.caption or "Photo"
+            lines.append(f"[{caption}. Photo: {article.photo.credit or 'unknown'}]")
+        for source in article.sources:
+            description = f" ({source.description})" if source.description else ""
+            lines.append(f"Source: {source.name}{description}")
+        for section in article.sections:
+            lines += ["", f"{section.label or section.kind.capitalize()}:"]
+            lines += [f"  • {fact.text}" for fact in section.facts]
+        if article.quotes:
+            lines += ["", "Quotes:"]
+            lines += [f"  “{q.text}” ({q.speaker or 'speaker unknown'})" for q in article.quotes]
+        if article.figures:
+            lines += ["", "Figures:"]
+            for figure in article.figures:
+                who = ", ".join(part for part in (figure.claimant, figure.when) if part)
+                lines.append(f"  {figure.text}" + (f" ({who})" if who else ""))
+        return "\n".join(lines)

@@ -11,11 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.commands import UserError, plural
+from bot.commands import UserError
 from bot.config import parse_clock_time
 from bot.digest import Digest, DigestDefaults, Digests, PostFailed, complete_zone, zone_named
 from bot.discord_ui import NO_MENTIONS, embed, moderators_only, send_answer
 from bot.render import digest_messages
+from bot.text import plural
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
