@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import heapq
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process, utils
-
+from bot.fuzzy import NAMES, TITLES, Choice, Completer, NoMatch, Picker, lookalikes
 from bot.search import Query, analyze, rank
 from bot.store import (
     ArticleRow,
@@ -304,12 +300,10 @@ def parse_invocation(line: str) -> Invocation | UserError:
             return UserError(f"/{name.split()[0]} needs one of: {listed}.")
     spec = COMMANDS_BY_NAME.get(name)
     if spec is None:
-        close = process.extractOne(
-            name, list(COMMANDS_BY_NAME), scorer=fuzz.ratio, processor=None, score_cutoff=60
-        )
+        close = lookalikes(name, COMMANDS_BY_NAME, limit=1)
         return UserError(
             f"Unknown command /{name}. Type /help for the list.",
-            (f"/{close[0]}",) if close else (),
+            tuple(f"/{command}" for command, _ in close),
         )
     known = {option.name: option for option in spec.options}
     options: dict[str, str] = {}
@@ -664,13 +658,13 @@ class Desk:
         for option in ("topic", "article", "speaker"):
             self._completer(self.snapshot, option)
         for what in ("article", "speaker"):
-            _Picker.of(self.snapshot, what)
+            _picker(self.snapshot, what)
 
     @staticmethod
-    def _completer(snapshot: Snapshot, option: str) -> _Completer:
+    def _completer(snapshot: Snapshot, option: str) -> Completer:
         completer = snapshot.memo.get(option)
-        if not isinstance(completer, _Completer):
-            completer = snapshot.memo[option] = _Completer.for_option(snapshot, option)
+        if not isinstance(completer, Completer):
+            completer = snapshot.memo[option] = _completer_for(snapshot, option)
         return completer
 
     # --- /articles ------------------------------------------------------------------------
@@ -683,81 +677,27 @@ class Desk:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
-    name: str  # what Discord shows
-    value: str  # what comes back when it is picked
-
-
-AUTOCOMPLETE_LIMIT = 25
 CHOICE_LENGTH = 100
-FUZZY_POOL = 5_000  # the most frequent choices; a fuzzy pass over more would be too slow
 
 
-class _Completer:
-    """Autocomplete over one snapshot's choices, folded and sorted once.
-
-    Choices whose words start with the typed text come first (found by bisection, most frequent
-    first), then fuzzy matches among the most frequent choices.
-    """
-
-    def __init__(self, choices: list[Choice], scorer: Any) -> None:
-        self.choices = choices
-        self.folded = [utils.default_process(c.name) for c in choices]
-        self.scorer = scorer
-        starts = []
-        for position, name in enumerate(self.folded):
-            offset = 0
-            for word in name.split(" "):
-                starts.append((name[offset:], position))
-                offset += len(word) + 1
-        starts.sort()
-        self.starts = starts
-
-    @classmethod
-    def for_option(cls, snapshot: Snapshot, option: str) -> _Completer:
-        if option == "article":
-            choices = [
-                Choice(
-                    clip(
-                        f"{a.title} · {a.published:%-d %b %Y}" if a.published else a.title,
-                        CHOICE_LENGTH,
-                    ),
-                    str(a.id),
-                )
-                for a in snapshot.articles
-            ]
-            return cls(choices, fuzz.token_set_ratio)
-        pool = snapshot.speakers if option == "speaker" else snapshot.topics
-        shown = [clip(name, CHOICE_LENGTH) for name in pool]
-        return cls(
-            [Choice(name, name) for name in shown],
-            fuzz.WRatio,
-        )
-
-    def complete(self, text: str) -> list[Choice]:
-        folded = utils.default_process(text)
-        if not folded:
-            return self.choices[:AUTOCOMPLETE_LIMIT]
-        matches: set[int] = set()
-        at = bisect_left(self.starts, (folded, -1))
-        while at < len(self.starts) and self.starts[at][0].startswith(folded):
-            matches.add(self.starts[at][1])
-            at += 1
-        found = heapq.nsmallest(AUTOCOMPLETE_LIMIT, matches)
-        if len(found) < AUTOCOMPLETE_LIMIT:
-            for _, _, position in process.extract(
-                folded,
-                self.folded[:FUZZY_POOL],
-                scorer=self.scorer,
-                processor=None,
-                limit=AUTOCOMPLETE_LIMIT,
-                score_cutoff=70,
-            ):
-                if position not in matches:
-                    found.append(position)
-                    matches.add(position)
-        return [self.choices[position] for position in found[:AUTOCOMPLETE_LIMIT]]
+def _completer_for(snapshot: Snapshot, option: str) -> Completer:
+    """Autocomplete over one snapshot's articles (by title, newest first), speakers or topics
+    (most frequent first)."""
+    if option == "article":
+        choices = [
+            Choice(
+                clip(
+                    f"{a.title} · {a.published:%-d %b %Y}" if a.published else a.title,
+                    CHOICE_LENGTH,
+                ),
+                str(a.id),
+            )
+            for a in snapshot.articles
+        ]
+        return Completer(choices, TITLES)
+    pool = snapshot.speakers if option == "speaker" else snapshot.topics
+    shown = [clip(name, CHOICE_LENGTH) for name in pool]
+    return Completer([Choice(name, name) for name in shown], NAMES)
 
 
 NO_ARTICLES = (
@@ -799,73 +739,29 @@ def resolve_article(snapshot: Snapshot, text: str | None) -> ArticleRow | UserEr
         if found is None:
             return UserError(f"There is no article #{clip(number, 20)}. /articles lists them.")
         return found
-    chosen = _Picker.of(snapshot, "article").pick(text)
-    if isinstance(chosen, UserError):
-        return chosen
-    article = snapshot.article(chosen)
-    assert article is not None
-    return article
+    chosen = _picker(snapshot, "article").pick(text)
+    if isinstance(chosen, NoMatch):
+        return UserError(f"No article matches “{clip(text, 150)}”.", chosen.close)
+    return snapshot.articles[chosen]
 
 
 def resolve_name(snapshot: Snapshot, text: str, what: str) -> str | UserError:
     """A speaker's name from what was typed, matched as titles are."""
-    chosen = _Picker.of(snapshot, what).pick(text[:OPTION_LENGTH])
-    return chosen if isinstance(chosen, UserError) else snapshot.speakers[chosen]
+    chosen = _picker(snapshot, what).pick(text[:OPTION_LENGTH])
+    if isinstance(chosen, NoMatch):
+        if not snapshot.speakers:
+            return UserError(f"There is no {what} to choose from yet.")
+        return UserError(f"No {what} matches “{clip(text, 150)}”.", chosen.close)
+    return snapshot.speakers[chosen]
 
 
-class _Picker:
-    """One snapshot's titles (or names), folded once, matched in stages as people expect: exact,
-    every word present, a clear fuzzy winner, else "did you mean". Choices come newest (or most
-    quoted) first, and the first wins a tie. Each stage's work is bounded, whatever the number
-    of articles: a dictionary, a substring scan in C, a fuzzy pass over the first FUZZY_POOL."""
-
-    def __init__(self, keys: list[int], texts: list[str], what: str) -> None:
-        self.keys = keys
-        self.texts = texts
-        self.what = what
-        self.folded = [utils.default_process(text) for text in texts]
-        self.exact: dict[str, int] = {}
-        for position, folded in enumerate(self.folded):
-            self.exact.setdefault(folded, position)
-
-    @classmethod
-    def of(cls, snapshot: Snapshot, what: str) -> _Picker:
-        picker = snapshot.memo.get(f"pick:{what}")
-        if not isinstance(picker, _Picker):
-            if what == "article":
-                keys = [a.id for a in snapshot.articles]
-                texts = [a.title for a in snapshot.articles]
-            else:
-                keys, texts = list(range(len(snapshot.speakers))), list(snapshot.speakers)
-            picker = snapshot.memo[f"pick:{what}"] = cls(keys, texts, what)
-        return picker
-
-    def pick(self, text: str) -> int | UserError:
-        if not self.keys:
-            return UserError(f"There is no {self.what} to choose from yet.")
-        folded = utils.default_process(text)
-        if folded in self.exact:
-            return self.keys[self.exact[folded]]
-        wanted = folded.split()
-        if wanted:
-            first = min(wanted, key=len)  # every title that has all the words contains this one
-            for position, title in enumerate(self.folded):
-                if first in title and _has_every_word(title.split(), wanted):
-                    return self.keys[position]
-        found = process.extract(
-            folded, self.folded[:FUZZY_POOL], scorer=fuzz.WRatio, processor=None, limit=3
-        )
-        if found and found[0][1] >= 85:
-            return self.keys[found[0][2]]
-        close = tuple(self.texts[position] for _, score, position in found if score >= 50)
-        return UserError(f"No {self.what} matches “{clip(text, 150)}”.", close)
-
-
-def _has_every_word(present: list[str], wanted: list[str]) -> bool:
-    """Each wanted word is a word of the title, or (from four letters) the start of one."""
-    return all(
-        any(word == w or (len(word) > 3 and w.startswith(word)) for w in present) for word in wanted
-    )
+def _picker(snapshot: Snapshot, what: str) -> Picker:
+    """The snapshot's titles (newest first) or speakers (most quoted first), folded once."""
+    picker = snapshot.memo.get(f"pick:{what}")
+    if not isinstance(picker, Picker):
+        texts = [a.title for a in snapshot.articles] if what == "article" else snapshot.speakers
+        picker = snapshot.memo[f"pick:{what}"] = Picker(texts)
+    return picker
 
 
 def _understood_as(query: Query, snapshot: Snapshot) -> tuple[str, ...]:

@@ -11,10 +11,9 @@ from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo, available_timezones
 
-from rapidfuzz import fuzz, process
-
 from bot.commands import ArticleRef, UserError, key_facts
 from bot.config import Settings
+from bot.fuzzy import LOOKALIKE, Choice, Completer, NoMatch, Picker, key
 from bot.model import Clock, utc_now
 from bot.store import DayStatus, DigestDay, DigestSettingsRow, Store, StoreError
 from bot.text import first_sentence, plural
@@ -151,41 +150,36 @@ def zone_names() -> tuple[str, ...]:
     return ("UTC", *sorted(names))
 
 
-def _city(name: str) -> str:
-    return name.rsplit("/", 1)[-1].replace("_", " ").casefold()
+@cache
+def _zone_picker() -> Picker:
+    """Zones by their name in any case, an alias, or a city only one zone is named after
+    ("kyiv", "new york"); never a guess, for a wrong zone posts at the wrong hour."""
+    names = zone_names()
+    cities: dict[str, list[int]] = {}
+    for position, name in enumerate(names):
+        cities.setdefault(key(name.rsplit("/", 1)[-1]), []).append(position)
+    also = {city: found[0] for city, found in cities.items() if len(found) == 1}
+    also |= {alias: names.index(zone) for alias, zone in _ZONE_ALIASES.items()}
+    return Picker(names, also=also, guesses=False)
+
+
+@cache
+def _zone_completer() -> Completer:
+    return Completer([Choice(name, name) for name in zone_names()], cutoff=LOOKALIKE)
 
 
 def zone_named(text: str) -> ZoneInfo | UserError:
-    """An IANA zone from what a moderator typed: its name in any case, or a city only one zone
-    is named after ("kyiv", "new york"). Anything else gets suggestions, never a guess."""
+    """An IANA zone from what a moderator typed; anything else gets suggestions."""
     wanted = " ".join(text.split())
-    folded = wanted.casefold()
-    names = zone_names()
-    found = _ZONE_ALIASES.get(folded) or next((n for n in names if n.casefold() == folded), None)
-    if found is None:
-        by_city = [n for n in names if _city(n) == folded.replace("_", " ")]
-        found = by_city[0] if len(by_city) == 1 else None
-    if found is not None:
-        return ZoneInfo(found)
-    return UserError(f"“{wanted}” is not a time zone I know.", tuple(complete_zone(wanted)[:3]))
+    found = _zone_picker().pick(wanted)
+    if isinstance(found, NoMatch):
+        return UserError(f"“{wanted}” is not a time zone I know.", tuple(complete_zone(wanted)[:3]))
+    return ZoneInfo(zone_names()[found])
 
 
 def complete_zone(text: str, limit: int = 25) -> list[str]:
-    """Zone names for autocomplete: names or cities starting with the text, then close ones."""
-    folded = " ".join(text.split()).casefold().replace("_", " ")
-    names = zone_names()
-    if not folded:
-        return list(names[:limit])
-    readable = {n: n.replace("_", " ").casefold() for n in names}
-    starts = [n for n in names if readable[n].startswith(folded) or _city(n).startswith(folded)]
-    within = [n for n in names if folded in readable[n] and n not in starts]
-    picked = list(dict.fromkeys([*starts, *within]))[:limit]
-    if len(picked) < limit:
-        close = process.extract(
-            folded, readable, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=60
-        )
-        picked += [name for _, _, name in close if name not in picked][: limit - len(picked)]
-    return picked
+    """Zone names for autocomplete: a name or city starting with the text, then close ones."""
+    return [choice.value for choice in _zone_completer().complete(text, limit)]
 
 
 # --- What a digest says -------------------------------------------------------------------------
@@ -650,12 +644,12 @@ class Digests:
         )
 
     async def _record_unrecorded(self) -> None:
-        for key, record in list(self._unrecorded.items()):
+        for day, record in list(self._unrecorded.items()):
             try:
                 await record()
             except StoreError:
                 continue
-            del self._unrecorded[key]
+            del self._unrecorded[day]
 
 
 def _already(day: DigestDay | None) -> str:

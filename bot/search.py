@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from bot.fuzzy import lookalikes, typo_cutoff
 from bot.text import fold, singular, words
 
 # --- Analysis -----------------------------------------------------------------------------------
@@ -94,7 +95,6 @@ ALIASES: tuple[tuple[str, ...], ...] = (
 SYNONYM_WEIGHT = 0.6
 ALIAS_WEIGHT = 0.9
 TYPO_WEIGHT = 0.8
-SUGGESTION_CUTOFF = 60
 
 
 def _term_groups() -> dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]]:
@@ -274,17 +274,9 @@ class SearchIndex:
         """Typo corrections of `term`, and looser look-alikes to suggest when nothing is found."""
         if len(term) < 4 or term.isdigit():
             return [], []
-        cutoff = 80 if len(term) <= 6 else 85 if len(term) <= 9 else 88
-        found = process.extract(
-            term,
-            self.similar_terms(term, 2),
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=SUGGESTION_CUTOFF,
-            limit=3,
-        )
-        corrections = [choice for choice, score, _ in found if score >= cutoff][:2]
-        return corrections, [choice for choice, _, _ in found]
+        found = lookalikes(term, self.similar_terms(term, 2))
+        corrections = [choice for choice, score in found if score >= typo_cutoff(term)][:2]
+        return corrections, [choice for choice, _ in found]
 
     def shortlist(self, query: Query, limit: int = 60) -> list[int]:
         """The facts worth ranking: scored from the posting lists alone, best first."""
@@ -305,9 +297,7 @@ class SearchIndex:
         for word in {w for w in words(text) if len(w) >= 4 and w not in STOPWORDS}:
             term = stem(word)
             choices = self.similar_terms(term, 2)
-            for choice, score, _ in process.extract(
-                term, choices, scorer=fuzz.ratio, processor=None, score_cutoff=60, limit=limit
-            ):
+            for choice, score in lookalikes(term, choices, limit=limit):
                 found.append((score, self.df.get(choice, 0), self.surface.get(choice, choice)))
         found.sort(key=lambda hit: (-hit[0], -hit[1]))
         return list(dict.fromkeys(surface for _, _, surface in found))[:limit]

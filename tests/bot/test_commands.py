@@ -23,7 +23,6 @@ from bot.commands import (
 )
 from bot.extract import KYIV
 from bot.store import Requester, Store
-from bot.text import clip
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -258,13 +257,6 @@ async def test_speaker_autocomplete(desk: Desk) -> None:
 
 async def test_autocomplete_without_text_offers_the_first_25(desk: Desk) -> None:
     assert len(desk.complete("topic", "")) == 25
-
-
-def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:
-    clipped = clip("word " * 40, 100)
-
-    assert len(clipped) <= 100
-    assert clipped.endswith("word…")
 
 
 # --- Bad input is a user error, never a crash ----------------------------------------------

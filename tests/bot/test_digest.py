@@ -24,7 +24,6 @@ from bot.digest import (
     zone_named,
 )
 from bot.store import Store, StoreBusy
-from bot.text import first_sentence
 from tests.conftest import ARTICLES
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -449,24 +448,6 @@ async def test_a_new_article_corrected_before_its_first_digest_is_new(
 
     [item] = channel.posts[1].items
     assert not item.updated
-
-
-@pytest.mark.parametrize(
-    ("lead", "first"),
-    [
-        (
-            "The U.S. State Department said on Monday that aid will resume. Officials agreed.",
-            "The U.S. State Department said on Monday that aid will resume.",
-        ),
-        (
-            "Gen. Valerii Zaluzhnyi met his counterparts in Brussels on Tuesday. He said more.",
-            "Gen. Valerii Zaluzhnyi met his counterparts in Brussels on Tuesday.",
-        ),
-        ("A lead of one sentence with no full stop", "A lead of one sentence with no full stop"),
-    ],
-)
-def test_the_one_line_lead_is_not_cut_at_an_abbreviation(lead: str, first: str) -> None:
-    assert first_sentence(lead) == first
 
 
 def test_a_skipped_hour_before_midnight_keeps_the_digest_on_its_day() -> None:

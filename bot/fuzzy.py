@@ -1,0 +1,167 @@
+"""Matching what people type against what the bot knows: named cut-offs, picking in stages,
+look-alike words, and one autocomplete."""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+# Cut-offs, as rapidfuzz scores from 0 to 100, named for what they decide.
+CLEAR_WINNER = 85  # a title or a name this close to what was typed is what was meant
+CLOSE_ENOUGH = 50  # ... this close is worth offering as "did you mean"
+LOOKALIKE = 60  # a word, command or zone this close looks like what was typed
+COMPLETION = 70  # an autocomplete choice this close is worth offering
+# Choices a fuzzy pass looks through, the first (newest, most frequent) ones: a pass over more
+# would hold the event loop.
+FUZZY_POOL = 5_000
+AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
+Scorer = Callable[..., float]
+# How two names compare: as written (names, words), or as sets of words (titles, where order and
+# extra words matter little).
+NAMES: Scorer = fuzz.WRatio
+TITLES: Scorer = fuzz.token_set_ratio
+
+
+def key(text: str) -> str:
+    """What is compared: lower case, punctuation and extra spaces gone ("Europe/Kyiv" and
+    "europe kyiv" are the same)."""
+    return str(utils.default_process(text))
+
+
+def typo_cutoff(word: str) -> int:
+    """How close a known word must be to stand for a typo of `word`: closer for short words,
+    where one letter is a larger share."""
+    return 80 if len(word) <= 6 else 85 if len(word) <= 9 else 88
+
+
+def lookalikes(
+    text: str, choices: Iterable[str], *, cutoff: float = LOOKALIKE, limit: int = 3
+) -> list[tuple[str, float]]:
+    """The choices that look like `text` letter by letter, as a typo would, best first."""
+    found = process.extract(
+        text, list(choices), scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=limit
+    )
+    return [(str(choice), float(score)) for choice, score, _ in found]
+
+
+@dataclass(frozen=True, slots=True)
+class NoMatch:
+    """Nothing was picked; `close` says what might have been meant."""
+
+    close: tuple[str, ...]
+
+
+class Picker:
+    """Picks one of `texts` from what was typed, in stages, as people expect: the same text (or
+    one of `also`, more keys for a choice); every typed word present; a clear fuzzy winner; else
+    the close ones, to ask "did you mean". The first choice wins a tie, so `texts` come in order
+    of preference (newest article, most quoted speaker). With `guesses=False`, only the first
+    stage picks: for what must never be guessed, such as a time zone.
+
+    Each stage's work is bounded, whatever the number of choices: a dictionary, a substring scan
+    in C, a fuzzy pass over the first FUZZY_POOL."""
+
+    def __init__(
+        self, texts: Sequence[str], *, also: Mapping[str, int] | None = None, guesses: bool = True
+    ) -> None:
+        self.texts = texts
+        self.guesses = guesses
+        self.keys = [key(text) for text in texts]
+        self.exact: dict[str, int] = {}
+        for position, folded in enumerate(self.keys):
+            self.exact.setdefault(folded, position)
+        for folded, position in (also or {}).items():
+            self.exact.setdefault(key(folded), position)
+
+    def pick(self, text: str) -> int | NoMatch:
+        """The position of the choice meant, or what might have been."""
+        if not self.texts:
+            return NoMatch(())
+        folded = key(text)
+        if folded in self.exact:
+            return self.exact[folded]
+        if self.guesses:
+            found = self._every_word(folded)
+            if found is not None:
+                return found
+        close = process.extract(
+            folded, self.keys[:FUZZY_POOL], scorer=NAMES, processor=None, limit=3
+        )
+        if self.guesses and close and close[0][1] >= CLEAR_WINNER:
+            return int(close[0][2])
+        return NoMatch(tuple(self.texts[at] for _, score, at in close if score >= CLOSE_ENOUGH))
+
+    def _every_word(self, folded: str) -> int | None:
+        wanted = folded.split()
+        if not wanted:
+            return None
+        shortest = min(wanted, key=len)  # every choice with all the words contains this one
+        for position, choice in enumerate(self.keys):
+            if shortest in choice and _has_every_word(choice.split(), wanted):
+                return position
+        return None
+
+
+def _has_every_word(present: list[str], wanted: list[str]) -> bool:
+    """Each wanted word is a word of the choice, or (from four letters) the start of one."""
+    return all(
+        any(word == w or (len(word) > 3 and w.startswith(word)) for w in present) for word in wanted
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An autocomplete choice: what is shown, and what comes back when it is picked."""
+
+    name: str
+    value: str
+
+
+class Completer:
+    """Autocomplete over choices folded and sorted once: those with a word that starts with the
+    typed text first (found by bisection, in the choices' order), then fuzzy matches among the
+    first FUZZY_POOL choices."""
+
+    def __init__(
+        self, choices: Sequence[Choice], scorer: Scorer = NAMES, cutoff: float = COMPLETION
+    ) -> None:
+        self.choices = choices
+        self.scorer = scorer
+        self.cutoff = cutoff
+        self.folded = [key(choice.name) for choice in choices]
+        starts = []
+        for position, name in enumerate(self.folded):
+            offset = 0
+            for word in name.split(" "):
+                starts.append((name[offset:], position))
+                offset += len(word) + 1
+        starts.sort()
+        self.starts = starts
+
+    def complete(self, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Choice]:
+        folded = key(text)
+        if not folded:
+            return list(self.choices[:limit])
+        matches: set[int] = set()
+        at = bisect_left(self.starts, (folded, -1))
+        while at < len(self.starts) and self.starts[at][0].startswith(folded):
+            matches.add(self.starts[at][1])
+            at += 1
+        found = heapq.nsmallest(limit, matches)
+        if len(found) < limit:
+            for _, _, position in process.extract(
+                folded,
+                self.folded[:FUZZY_POOL],
+                scorer=self.scorer,
+                processor=None,
+                limit=limit,
+                score_cutoff=self.cutoff,
+            ):
+                if position not in matches:
+                    found.append(position)
+                    matches.add(position)
+        return [self.choices[position] for position in found[:limit]]
