@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.commands import Desk, FactsAnswer
-from bot.digest import Digest, DigestDefaults, Digests, compose
-from bot.render import digest_messages
-from bot.store import DigestSettingsRow, Store
+from bot.config import Settings
+from bot.desk import Desk, SeedsFolder
+from bot.desk.facts import FactsAnswer, facts
+from bot.digest import Digest, Digests, DigestSettings, compose, digest_messages
+from bot.digest.schedule import encode
+from bot.store import Store
 
 LEADERS = [
     "Vladimir Putin",
@@ -238,13 +240,13 @@ async def measure(count: int, workdir: Path) -> list[tuple[str, str, str]]:
     await store.load_folder(seeds)
     reload = time.perf_counter() - started
 
-    desk = Desk(store)
+    desk = Desk(store, SeedsFolder(seeds, ZoneInfo("Europe/Kyiv"), 2_000_000))
     desk.prepare()
     asked = queries(rng, 300)
     timings, answered = [], 0
     for query in asked:
         started = time.perf_counter()
-        answer = await desk.facts(query)
+        answer = await facts(desk, query)
         timings.append((time.perf_counter() - started) * 1000)
         answered += isinstance(answer, FactsAnswer)
     prefixes = [q[: rng.randint(1, max(1, len(q)))] for q in asked]
@@ -311,9 +313,9 @@ async def measure_digest(store: Store) -> tuple[float, int, float]:
     seconds = time.perf_counter() - started
     later = (now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
     for guild in range(1, 1001):
-        row = DigestSettingsRow(guild, guild, later, ZoneInfo("UTC"), True, False, now)
-        await store.save_digest_settings(row, updated_by=None)
-    digests = Digests(store, DigestDefaults())
+        values = {"channel_id": guild, "at": encode("at", later), "zone": "UTC"}
+        await store.save_digest_settings(guild, values, updated_by=None)
+    digests = Digests(store, DigestSettings.defaults(Settings()))
 
     async def never(channel_id: int, digest: Digest, *, skip: int) -> list[int]:
         raise AssertionError("nothing is due")

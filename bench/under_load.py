@@ -23,8 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.run import article, percentile, queries
-from bot.commands import Desk
-from bot.digest import DigestDefaults, Digests
+from bot.config import Settings
+from bot.desk import Desk, SeedsFolder
+from bot.desk.facts import facts
+from bot.digest import Digests, DigestSettings
+from bot.extract import KYIV
 from bot.store import Store
 
 DISCORD_WINDOW_MS = 3000.0  # an interaction unanswered after 3 s fails in the reader's client
@@ -43,9 +46,9 @@ async def measure(count: int, workdir: Path) -> tuple[list[tuple[str, str, str]]
         (seeds / f"{number:06}.txt").write_text(article(rng, number), "utf-8")
     store = await Store.open(workdir / "bench.sqlite3")
     await store.load_folder(seeds)
-    desk = Desk(store)
+    desk = Desk(store, SeedsFolder(seeds, KYIV, 2_000_000))
     desk.prepare()
-    digests = Digests(store, DigestDefaults())
+    digests = Digests(store, DigestSettings.defaults(Settings()))
     for number in range(count):  # every file changed: the whole folder is parsed again
         (seeds / f"{number:06}.txt").write_text(article(rng, number), "utf-8")
     (seeds / "pathological.txt").write_text(
@@ -67,7 +70,7 @@ async def measure(count: int, workdir: Path) -> tuple[list[tuple[str, str, str]]
         number = 0
         while not reload.done():
             query = asked[number % len(asked)]
-            await timed("/facts", desk.facts(query))
+            await timed("/facts", facts(desk, query))
             await timed("autocomplete", _complete(desk, query[: 1 + number % 6]))
             await timed("digest preview", digests.preview(1))
             number += 1

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.commands import CONSOLE, Desk, FactsAnswer, NothingFound, SeedsFolder, UserError
 from bot.config import ConfigError, Settings, load_settings
-from bot.console import Console, drive, greeting
-from bot.digest import FIRST_LOOKBACK, DigestDefaults, DigestPreview, Digests, compose
+from bot.console import CONSOLE_COMMANDS, Console, drive, greeting
+from bot.desk import CONSOLE, CommandSpec, Desk, SeedsFolder, UserError
+from bot.desk.facts import FactsAnswer, NothingFound, facts
+from bot.desk.moderation import report_text
+from bot.digest import FIRST_LOOKBACK, DigestPreview, Digests, DigestSettings, compose
 from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
 from bot.model import utc_now
-from bot.render import report_text, to_json, to_text
 from bot.store import LoadReport, Requester, Store, StoreError
 from bot.text import normalise
 
@@ -136,7 +137,7 @@ def run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return console_main(settings, settings.db_path, settings.seeds_dir)
-    from bot.client import run_bot  # imported here so the console never loads discord.py
+    from bot.chat.run import run_bot  # imported here so the console never loads discord.py
 
     return run_bot(settings)
 
@@ -145,7 +146,7 @@ def sync(settings: Settings, guild_id: int | None) -> int:
     if not settings.has_token:
         print("newsdesk: sync needs DISCORD_TOKEN", file=sys.stderr)
         return EXIT_USAGE
-    from bot.client import sync_commands
+    from bot.chat.run import sync_commands
 
     return sync_commands(settings, guild_id)
 
@@ -172,7 +173,13 @@ def seeds_folder(settings: Settings, seeds: Path) -> SeedsFolder:
 
 @asynccontextmanager
 async def open_desk(
-    settings: Settings, db: Path, seeds: Path, *, sync: bool, by: Requester
+    settings: Settings,
+    db: Path,
+    seeds: Path,
+    *,
+    sync: bool,
+    by: Requester,
+    commands: tuple[CommandSpec, ...] | None = None,
 ) -> AsyncIterator[Desk]:
     """The store, loaded from the seeds when it is empty (or always, with `sync`); what the
     load did is said on stderr, for no entry point may change the store silently."""
@@ -191,7 +198,7 @@ async def open_desk(
                 print(f"newsdesk: {error}; answering from the articles stored", file=sys.stderr)
             else:
                 print(f"newsdesk: {load_line(report)}", file=sys.stderr)
-        yield Desk(store, folder)
+        yield Desk(store, folder, commands) if commands else Desk(store, folder)
     finally:
         await store.close()
 
@@ -211,11 +218,12 @@ def console_main(settings: Settings, db: Path, seeds: Path) -> int:
     with asyncio.Runner() as runner:
         opened = contextlib.AsyncExitStack()
         desk = runner.run(
-            opened.enter_async_context(open_desk(settings, db, seeds, sync=True, by=CONSOLE))
+            opened.enter_async_context(
+                open_desk(settings, db, seeds, sync=True, by=CONSOLE, commands=CONSOLE_COMMANDS)
+            )
         )
         try:
-            assert desk.store is not None
-            digests = Digests(desk.store, DigestDefaults.of(settings))
+            digests = Digests(desk.store, DigestSettings.defaults(settings))
             if sys.stdin.isatty() and sys.stdout.isatty():
                 print(greeting(desk))
             return drive(runner, Console(desk, digests), sys.stdin, sys.stdout)
@@ -259,11 +267,11 @@ async def ask(settings: Settings, db: Path, seeds: Path, line: str, *, as_json: 
             elapsed_ms = (time.perf_counter() - started) * 1000
             failed = failed or isinstance(answer, UserError)
             if as_json:
-                body: dict[str, Any] = {"command": command.strip(), **to_json(answer)}
+                body: dict[str, Any] = {"command": command.strip(), **answer.json()}
                 body["elapsed_ms"] = round(elapsed_ms, 3)
                 print(json.dumps(body, ensure_ascii=False), flush=True)
             else:
-                print(to_text(answer), flush=True)
+                print(answer.text(), flush=True)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -291,12 +299,11 @@ async def digest_preview(
             )
             return EXIT_USAGE
     async with open_desk(settings, db, seeds, sync=False, by=Requester("newsdesk digest")) as desk:
-        assert desk.store is not None
         now = utc_now()  # after a first load, so that what it loaded counts
         since = since or now - FIRST_LOOKBACK
         digest = await compose(desk.store, since=since, until=now, zone=zone)
     answer = DigestPreview(digest)
-    print(json.dumps(to_json(answer), ensure_ascii=False, indent=2) if as_json else to_text(answer))
+    print(json.dumps(answer.json(), ensure_ascii=False, indent=2) if as_json else answer.text())
     return EXIT_OK
 
 
@@ -342,7 +349,7 @@ async def evaluate(settings: Settings, db: Path, seeds: Path, path: Path) -> int
     misses = 0
     async with open_desk(settings, db, seeds, sync=True, by=Requester("newsdesk eval")) as desk:
         for case in cases:
-            answer = await desk.facts(case["query"])
+            answer = await facts(desk, case["query"])
             texts = [hit.text for hit in answer.hits] if isinstance(answer, FactsAnswer) else []
             if case.get("expect_none"):
                 ok = isinstance(answer, NothingFound)

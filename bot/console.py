@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.commands import Desk, UserError, parse_invocation
-from bot.digest import FIRST_LOOKBACK, Digests, compose
-from bot.render import digest_text, status_text, to_text
+from bot.desk import COMMANDS, CommandSpec, Desk, UserError, parse_invocation
+from bot.digest import CONSOLE_COMMANDS as DIGEST_COMMANDS
+from bot.digest import FIRST_LOOKBACK, Digests, compose, digest_text
 from bot.text import plural
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 PROMPT = "newsdesk> "
 HISTORY_FILE = Path("~/.newsdesk_history")
 HISTORY_LENGTH = 1000
+
+
+# What the local operator may type: every command of the desk, the digest's, and /quit.
+CONSOLE_COMMANDS = (
+    *COMMANDS,
+    *DIGEST_COMMANDS,
+    CommandSpec("quit", "Leave the console (or /exit, or Ctrl-D)", console_only=True),
+)
 
 
 class Quit(Exception):
@@ -49,9 +57,9 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return None
-        invocation = parse_invocation(line)
+        invocation = parse_invocation(line, self.desk.commands)
         if isinstance(invocation, UserError):
-            return Printed(to_text(invocation), failed=True)
+            return Printed(invocation.text(), failed=True)
         if invocation.name == "quit":
             raise Quit
         try:
@@ -62,23 +70,22 @@ class Console:
             log.debug("%r failed", line, exc_info=True)
             reason = f"{type(error).__name__}: {error}"
             return Printed(f"Something went wrong answering that ({reason}).", failed=True)
-        return Printed(to_text(answer), failed=isinstance(answer, UserError))
+        return Printed(answer.text(), failed=isinstance(answer, UserError))
 
     async def _digest(self, name: str, server: str) -> Printed:
         store = self.desk.store
-        if self.digests is None or store is None:
+        if self.digests is None:
             return Printed("No digest schedule is open here.", failed=True)
         if name == "digest status":
             statuses = await self.digests.statuses()
             if not statuses:
-                defaults = status_text(await self.digests.status(0))
+                defaults = (await self.digests.status(0)).text()
                 return Printed(
                     f"No server has set up its digest; each gets the defaults:\n{defaults}"
                 )
             return Printed(
                 "\n\n".join(
-                    f"Server {status.config.guild_id}:\n{status_text(status)}"
-                    for status in statuses
+                    f"Server {status.config.guild_id}:\n{status.text()}" for status in statuses
                 )
             )
         if server:
@@ -120,7 +127,7 @@ def drive(runner: asyncio.Runner, console: Console, stdin: TextIO, stdout: TextI
 
 
 def greeting(desk: Desk) -> str:
-    count = len(desk.snapshot.articles) if desk.store is not None else 0
+    count = len(desk.snapshot.articles)
     return f"{plural(count, 'article')} loaded. Type /help for the commands, /quit to leave."
 
 

@@ -15,10 +15,18 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from time import monotonic
@@ -203,6 +211,22 @@ MIGRATIONS: tuple[str, ...] = (
         synced_at TEXT NOT NULL,
         PRIMARY KEY (application_id, scope)
     ) WITHOUT ROWID;
+    """,
+    # 6: a server's digest settings keep only what its moderators set, as JSON, merged over the
+    # defaults when read: a default changed later reaches every server that did not set it.
+    # The rows of 4 held every value; they are kept, as set.
+    """
+    CREATE TABLE digest_servers (
+        guild_id INTEGER PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_by INTEGER,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO digest_servers SELECT guild_id, json_object('channel_id', channel_id, 'at',
+        post_time, 'zone', timezone, 'enabled', json(CASE WHEN enabled THEN 'true' ELSE 'false'
+        END), 'skip_empty', json(CASE WHEN skip_empty THEN 'true' ELSE 'false' END),
+        'schedule_from', schedule_from), updated_by, updated_at FROM digest_settings;
+    DROP TABLE digest_settings;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -459,17 +483,6 @@ DayStatus = Literal["claimed", "posted", "skipped", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
-class DigestSettingsRow:
-    guild_id: int
-    channel_id: int | None
-    post_time: time
-    timezone: ZoneInfo
-    enabled: bool
-    skip_empty: bool
-    schedule_from: datetime | None  # slots before this instant are not posted: set too late
-
-
-@dataclass(frozen=True, slots=True)
 class DigestDay:
     """One server's digest for one local day: claimed, then posted, skipped or failed."""
 
@@ -657,7 +670,7 @@ class Store:
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _stopping: bool = False
     _view_wal: tuple[int, int] | None = None  # the log file as the current view began
-    _view_began: float = 0.0
+    _view_began: datetime | None = None  # by the store's clock: virtual in the bot's tests
 
     @classmethod
     async def open(
@@ -685,7 +698,7 @@ class Store:
             snapshot = await _read_snapshot(Reads(view, path))
             store = cls(path, writer, Reads(live, path), snapshot, clock, write_wait)
             store._views.add(view)
-            store._view_began = asyncio.get_running_loop().time()
+            store._view_began = clock()
             opened.pop_all()
         return store
 
@@ -723,7 +736,8 @@ class Store:
         changed. Called every minute; while nothing is written, it reads nothing."""
         if _wal_state(self.path) == self._view_wal:
             return False
-        renew = asyncio.get_running_loop().time() - self._view_began >= VIEW_RENEWAL
+        age = (self.clock() - (self._view_began or self.clock())).total_seconds()
+        renew = not 0 <= age < VIEW_RENEWAL  # a clock set back since counts as old too
         if not renew and await self.live.generation() == self.snapshot.generation:
             return False
         return await self._refresh()
@@ -748,7 +762,7 @@ class Store:
             await self._release(db)
             raise
         self._install(fresh)
-        self._view_wal, self._view_began = wal, asyncio.get_running_loop().time()
+        self._view_wal, self._view_began = wal, self.clock()
         if after_checkpoint:
             self._after_checkpoint = db
         return fresh.generation != current.generation
@@ -1085,35 +1099,21 @@ class Store:
 
     # --- daily digests ------------------------------------------------------------------------
 
-    async def digest_settings(self) -> dict[int, DigestSettingsRow]:
-        """Every server's own digest settings, by server id."""
-        rows = await self.live.rows(
-            "SELECT guild_id, channel_id, post_time, timezone, enabled, skip_empty, schedule_from"
-            " FROM digest_settings"
-        )
-        return {int(row[0]): _digest_settings_row(row) for row in rows}
+    async def digest_settings(self) -> dict[int, dict[str, Any]]:
+        """The digest values each server has set, by server id; what one has not set is
+        missing, for the digest to take from its defaults."""
+        rows = await self.live.rows("SELECT guild_id, settings FROM digest_servers")
+        return {int(guild): dict(json.loads(values)) for guild, values in rows}
 
     async def save_digest_settings(
-        self, settings: DigestSettingsRow, *, updated_by: int | None
+        self, guild_id: int, values: Mapping[str, Any], *, updated_by: int | None
     ) -> None:
+        """Keep the values a server has set (JSON values), in place of those it had."""
         await self._execute_write(
-            "INSERT INTO digest_settings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,"
-            " post_time = excluded.post_time, timezone = excluded.timezone,"
-            " enabled = excluded.enabled, skip_empty = excluded.skip_empty,"
-            " schedule_from = excluded.schedule_from, updated_by = excluded.updated_by,"
+            "INSERT INTO digest_servers VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
+            " settings = excluded.settings, updated_by = excluded.updated_by,"
             " updated_at = excluded.updated_at",
-            (
-                settings.guild_id,
-                settings.channel_id,
-                settings.post_time.strftime("%H:%M"),
-                settings.timezone.key,
-                int(settings.enabled),
-                int(settings.skip_empty),
-                _stamp(settings.schedule_from) if settings.schedule_from else None,
-                updated_by,
-                _stamp(self.clock()),
-            ),
+            (guild_id, json.dumps(dict(values)), updated_by, _stamp(self.clock())),
         )
 
     async def claim_digest_day(
@@ -1276,19 +1276,6 @@ def _article_row(row: Sequence[Any]) -> ArticleRow:
 def _stamp(when: datetime) -> str:
     """An instant as fixed-width UTC text, so that SQL compares instants as it compares text."""
     return when.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _digest_settings_row(row: Sequence[Any]) -> DigestSettingsRow:
-    hours, minutes = str(row[2]).split(":")
-    return DigestSettingsRow(
-        int(row[0]),
-        int(row[1]) if row[1] is not None else None,
-        time(int(hours), int(minutes)),
-        ZoneInfo(str(row[3])),
-        bool(row[4]),
-        bool(row[5]),
-        datetime.fromisoformat(row[6]) if row[6] else None,
-    )
 
 
 _DIGEST_DAY_COLUMNS = (

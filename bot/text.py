@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 # --- Folding and words ------------------------------------------------------------------------
 
@@ -116,6 +117,11 @@ def singular(word: str) -> str:
 def plural(count: int, noun: str) -> str:
     """ "1 article", "3 articles": for nouns that take an s."""
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def date_text(when: datetime | None) -> str:
+    """A date and time as readers see it: "19 June 2024, 13:03"."""
+    return when.strftime("%-d %B %Y, %H:%M") if when else "undated"
 
 
 # --- Clipping ---------------------------------------------------------------------------------

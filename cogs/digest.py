@@ -11,15 +11,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.commands import UserError
+from bot.chat.checks import moderators_only
+from bot.chat.embeds import NO_MENTIONS, embed, send_answer
 from bot.config import parse_clock_time
-from bot.digest import Digest, DigestDefaults, Digests, PostFailed, complete_zone, zone_named
-from bot.discord_ui import NO_MENTIONS, embed, moderators_only, send_answer
-from bot.render import digest_messages
+from bot.desk import UserError
+from bot.digest import (
+    Digest,
+    Digests,
+    DigestSettings,
+    PostFailed,
+    complete_zone,
+    digest_messages,
+    zone_named,
+)
 from bot.text import plural
 
 if TYPE_CHECKING:
-    from bot.client import NewsBot
+    from bot.chat.client import NewsBot
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +60,9 @@ class DailyDigest(commands.Cog, name="Digest"):
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
-        assert bot.store is not None  # opened by setup_hook before the extensions load
         self.digests = Digests(
             bot.store,
-            DigestDefaults.of(bot.settings),
+            DigestSettings.defaults(bot.settings),
             clock=bot.clock,
             channel_guild=self._guild_of_channel,
         )

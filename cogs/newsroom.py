@@ -1,4 +1,6 @@
-"""Reader commands: /facts, /source, /summary, /quote, /figures, /articles and /help."""
+"""Reader commands on Discord: /facts, /source, /summary, /articles, /quote, /figures and /help.
+Each turns the interaction into a desk call and its answer into a reply; the catalogue words
+the descriptions."""
 
 from __future__ import annotations
 
@@ -9,12 +11,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.commands import OPTION_LENGTH, Desk
-from bot.discord_ui import commands_of, is_moderator, moderator_role, send_answer
+from bot.chat.checks import commands_of, is_moderator, moderator_role
+from bot.chat.embeds import send_answer
+from bot.desk import OPTION_LENGTH, Desk, spec
+from bot.desk.articles import articles, source, summary
+from bot.desk.facts import facts
+from bot.desk.figures import figures
+from bot.desk.help import help_for
+from bot.desk.quotes import quote
 from bot.store import StoreError
 
 if TYPE_CHECKING:
-    from bot.client import NewsBot
+    from bot.chat.client import NewsBot
 
 log = logging.getLogger(__name__)
 
@@ -58,43 +66,39 @@ class Newsroom(commands.Cog):
             for choice in self.desk.complete(option, current)
         ]
 
-    @app_commands.command(description="Find the facts about a topic, with where each comes from")
-    @app_commands.describe(
-        topic="What the facts are about, e.g. shipments",
-        article="Only this article: pick one, or type part of its title",
-    )
+    @app_commands.command(description=spec("facts").summary)
+    @app_commands.describe(**spec("facts").describe())
     @reader_cooldown
     async def facts(
-        self,
-        interaction: discord.Interaction,
-        topic: Text,
-        article: Text | None = None,
+        self, interaction: discord.Interaction, topic: Text, article: Text | None = None
     ) -> None:
-        await send_answer(interaction, await self.desk.facts(topic, article))
+        await send_answer(interaction, await facts(self.desk, topic, article))
 
-    @app_commands.command(description="Who an article cites, and who it quotes")
-    @app_commands.describe(article="The article: pick one, or the newest when left out")
+    @app_commands.command(description=spec("source").summary)
+    @app_commands.describe(**spec("source").describe())
     @reader_cooldown
     async def source(self, interaction: discord.Interaction, article: Text | None = None) -> None:
-        await send_answer(interaction, await self.desk.source(article))
+        await send_answer(interaction, await source(self.desk, article))
 
-    @app_commands.command(description="An article's headline, date, lead and key facts")
-    @app_commands.describe(article="The article: pick one, or the newest when left out")
+    @app_commands.command(description=spec("summary").summary)
+    @app_commands.describe(**spec("summary").describe())
     @reader_cooldown
     async def summary(self, interaction: discord.Interaction, article: Text | None = None) -> None:
-        await send_answer(interaction, await self.desk.summary(article))
+        await send_answer(interaction, await summary(self.desk, article))
 
-    @app_commands.command(description="What someone was quoted as saying")
-    @app_commands.describe(speaker="Who said it; the newest article's quotes when left out")
+    @app_commands.command(description=spec("articles").summary)
+    @reader_cooldown
+    async def articles(self, interaction: discord.Interaction) -> None:
+        await send_answer(interaction, articles(self.desk))
+
+    @app_commands.command(description=spec("quote").summary)
+    @app_commands.describe(**spec("quote").describe())
     @reader_cooldown
     async def quote(self, interaction: discord.Interaction, speaker: Text | None = None) -> None:
-        await send_answer(interaction, await self.desk.quote(speaker))
+        await send_answer(interaction, await quote(self.desk, speaker))
 
-    @app_commands.command(description="The numbers reported, with who claims them and when")
-    @app_commands.describe(
-        topic="Only figures about this, e.g. containers",
-        article="Only this article; the newest when neither option is given",
-    )
+    @app_commands.command(description=spec("figures").summary)
+    @app_commands.describe(**spec("figures").describe())
     @reader_cooldown
     async def figures(
         self,
@@ -102,18 +106,13 @@ class Newsroom(commands.Cog):
         topic: Text | None = None,
         article: Text | None = None,
     ) -> None:
-        await send_answer(interaction, await self.desk.figures(topic, article))
+        await send_answer(interaction, await figures(self.desk, topic, article))
 
-    @app_commands.command(description="The loaded articles, newest first")
-    @reader_cooldown
-    async def articles(self, interaction: discord.Interaction) -> None:
-        await send_answer(interaction, self.desk.articles())
-
-    @app_commands.command(name="help", description="What this bot can answer")
+    @app_commands.command(name="help", description=spec("help").summary)
     async def help_(self, interaction: discord.Interaction) -> None:
         moderator = is_moderator(interaction, moderator_role(interaction))
         tree = interaction.client.tree  # type: ignore[attr-defined]
-        await send_answer(interaction, self.desk.help(commands_of(tree, moderator=moderator)))
+        await send_answer(interaction, help_for(self.desk, commands_of(tree, moderator=moderator)))
 
     @facts.autocomplete("topic")
     @figures.autocomplete("topic")

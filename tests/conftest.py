@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import Desk, SeedsFolder
+from bot.extract import KYIV
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,11 +27,21 @@ def seeds(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def seeds_folder(seeds: Path) -> SeedsFolder:
+    return SeedsFolder(seeds, KYIV, 2_000_000)
+
+
+@pytest.fixture
 async def store(tmp_path: Path, seeds: Path) -> AsyncIterator[Store]:
     opened = await Store.open(tmp_path / "newsdesk.sqlite3")
     await opened.load_folder(seeds)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+def desk(store: Store, seeds_folder: SeedsFolder) -> Desk:
+    return Desk(store, seeds_folder)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

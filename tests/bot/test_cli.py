@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.commands import Desk
-from bot.console import Console, drive
+from bot.console import CONSOLE_COMMANDS, Console, drive
+from bot.desk import Desk, SeedsFolder
+from bot.extract import KYIV
+from bot.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -73,16 +75,21 @@ def test_bad_setting_in_env_file_is_reported(
     assert "DEV_GUILD_ID='general'" in capsys.readouterr().err
 
 
-def answer_lines(text: str) -> tuple[int, str]:
+def answer_lines(text: str, db: Path, seeds: Path) -> tuple[int, str]:
     """The console's exit code and output for `text` piped in."""
     stdout = io.StringIO()
     with asyncio.Runner() as runner:
-        code = drive(runner, Console(Desk(None)), io.StringIO(text), stdout)
+        store = runner.run(Store.open(db))
+        try:
+            desk = Desk(store, SeedsFolder(seeds, KYIV, 2_000_000), CONSOLE_COMMANDS)
+            code = drive(runner, Console(desk), io.StringIO(text), stdout)
+        finally:
+            runner.run(store.close())
     return code, stdout.getvalue()
 
 
-def test_console_reports_unknown_commands_and_keeps_going() -> None:
-    code, out = answer_lines("/nonsense\nhello\n/help\n")
+def test_console_reports_unknown_commands_and_keeps_going(tmp_path: Path, seeds: Path) -> None:
+    code, out = answer_lines("/nonsense\nhello\n/help\n", tmp_path / "db.sqlite3", seeds)
 
     assert code == 0
     lines = out.splitlines()
@@ -91,8 +98,8 @@ def test_console_reports_unknown_commands_and_keeps_going() -> None:
     assert "Commands:" in lines[2:]
 
 
-def test_console_prints_no_prompt_when_input_is_piped() -> None:
-    assert answer_lines("") == (0, "")
+def test_console_prints_no_prompt_when_input_is_piped(tmp_path: Path, seeds: Path) -> None:
+    assert answer_lines("", tmp_path / "db.sqlite3", seeds) == (0, "")
 
 
 def test_python_dash_m_bot_without_token_exits_cleanly(no_settings: Path) -> None:
@@ -298,7 +305,7 @@ def test_console_answers_the_operators_moderator_commands(
 
 
 def test_exit_leaves_the_console(no_settings: Path, seeds: Path) -> None:
-    code, out = answer_lines("/exit\n/help\n")
+    code, out = answer_lines("/exit\n/help\n", no_settings / "db.sqlite3", seeds)
 
     assert code == 0
     assert out == ""

@@ -5,33 +5,25 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import (
+from bot.desk import Desk, Invocation, SeedsFolder, UserError, parse_invocation
+from bot.desk.articles import (
     ArticlesAnswer,
-    Desk,
-    FactsAnswer,
-    FiguresAnswer,
-    HelpAnswer,
-    Invocation,
-    NothingFound,
-    QuotesAnswer,
-    ReloadAnswer,
-    SeedsFolder,
     SourcesAnswer,
     SummaryAnswer,
-    UserError,
-    parse_invocation,
+    source,
+    summary,
 )
+from bot.desk.facts import FactsAnswer, NothingFound, facts
+from bot.desk.figures import FiguresAnswer, figures
+from bot.desk.help import HelpAnswer, help_for
+from bot.desk.moderation import ReloadAnswer, reload, reload_log
+from bot.desk.quotes import QuotesAnswer, quote
 from bot.extract import KYIV
 from bot.store import Requester, Store
 
 REPO = Path(__file__).resolve().parents[2]
 
 SEED_TITLE = "Putin and Kim Jong Un sign agreement foreseeing assistance in case of aggression"
-
-
-@pytest.fixture
-def desk(store: Store) -> Desk:
-    return Desk(store)
 
 
 @pytest.mark.parametrize(
@@ -78,21 +70,21 @@ async def test_facts_cite_article_section_and_source(desk: Desk) -> None:
 
 
 async def test_facts_highlight_the_words_that_matched(desk: Desk) -> None:
-    answer = await desk.facts("artillery shells")
+    answer = await facts(desk, "artillery shells")
 
     assert isinstance(answer, FactsAnswer)
     assert {"artillery", "shells"} <= set(answer.hits[0].matched)
 
 
 async def test_quoted_fact_cites_its_speaker(desk: Desk) -> None:
-    answer = await desk.facts("gross violation")
+    answer = await facts(desk, "gross violation")
 
     assert isinstance(answer, FactsAnswer)
     assert answer.hits[0].cited == "Vladimir Putin"
 
 
 async def test_facts_in_one_article_only(desk: Desk) -> None:
-    answer = await desk.facts("missiles", "Budanov")
+    answer = await facts(desk, "missiles", "Budanov")
 
     assert isinstance(answer, FactsAnswer)
     assert answer.article is not None
@@ -100,7 +92,7 @@ async def test_facts_in_one_article_only(desk: Desk) -> None:
 
 
 async def test_typo_is_answered_and_the_reading_shown(desk: Desk) -> None:
-    answer = await desk.facts("artilery")
+    answer = await facts(desk, "artilery")
 
     assert isinstance(answer, FactsAnswer)
     assert "artillery" in answer.hits[0].text
@@ -108,14 +100,14 @@ async def test_typo_is_answered_and_the_reading_shown(desk: Desk) -> None:
 
 
 async def test_weather_forecast_finds_nothing_and_suggests_at_most_three(desk: Desk) -> None:
-    answer = await desk.facts("weather forecast")
+    answer = await facts(desk, "weather forecast")
 
     assert isinstance(answer, NothingFound)
     assert len(answer.suggestions) <= 3
 
 
 async def test_source_lists_sources_descriptions_and_speakers(desk: Desk) -> None:
-    answer = await desk.source("Putin and Kim")
+    answer = await source(desk, "Putin and Kim")
 
     assert isinstance(answer, SourcesAnswer)
     assert [(s.name, s.description) for s in answer.sources] == [
@@ -127,7 +119,7 @@ async def test_source_lists_sources_descriptions_and_speakers(desk: Desk) -> Non
 
 
 async def test_article_is_the_newest_when_not_given(desk: Desk) -> None:
-    answer = await desk.source(None)
+    answer = await source(desk, None)
 
     assert isinstance(answer, SourcesAnswer)
     assert answer.article.title.startswith("Zelenskyy says Ukraine needs")
@@ -136,15 +128,15 @@ async def test_article_is_the_newest_when_not_given(desk: Desk) -> None:
 async def test_article_by_id(desk: Desk, store: Store) -> None:
     seed = next(a for a in store.snapshot.articles if a.title == SEED_TITLE)
 
-    answer = await desk.summary(str(seed.id))
+    answer = await summary(desk, str(seed.id))
 
     assert isinstance(answer, SummaryAnswer)
     assert answer.article.id == seed.id
 
 
 async def test_unknown_article_is_a_helpful_error(desk: Desk) -> None:
-    by_title = await desk.summary("weather report")
-    by_id = await desk.summary("#999")
+    by_title = await summary(desk, "weather report")
+    by_id = await summary(desk, "#999")
 
     assert isinstance(by_title, UserError)
     assert "No article matches" in by_title.message
@@ -153,7 +145,7 @@ async def test_unknown_article_is_a_helpful_error(desk: Desk) -> None:
 
 
 async def test_summary_has_headline_date_lead_and_three_key_facts(desk: Desk) -> None:
-    answer = await desk.summary("Putin and Kim")
+    answer = await summary(desk, "Putin and Kim")
 
     assert isinstance(answer, SummaryAnswer)
     assert answer.article.title == SEED_TITLE
@@ -164,7 +156,7 @@ async def test_summary_has_headline_date_lead_and_three_key_facts(desk: Desk) ->
 
 
 async def test_quote_by_speaker_fuzzy(desk: Desk) -> None:
-    answer = await desk.quote("putin")
+    answer = await quote(desk, "putin")
 
     assert isinstance(answer, QuotesAnswer)
     assert answer.speaker == "Vladimir Putin"
@@ -172,13 +164,13 @@ async def test_quote_by_speaker_fuzzy(desk: Desk) -> None:
 
 
 async def test_quote_by_unknown_speaker_suggests(desk: Desk) -> None:
-    answer = await desk.quote("Obama")
+    answer = await quote(desk, "Obama")
 
     assert isinstance(answer, UserError)
 
 
 async def test_figures_on_the_same_unit_stand_side_by_side(desk: Desk) -> None:
-    answer = await desk.figures("containers", None)
+    answer = await figures(desk, "containers", None)
 
     assert isinstance(answer, FiguresAnswer)
     containers = next(group for group in answer.groups if group.unit == "container")
@@ -190,7 +182,7 @@ async def test_figures_on_the_same_unit_stand_side_by_side(desk: Desk) -> None:
 
 
 async def test_figures_of_the_newest_article_without_topic(desk: Desk) -> None:
-    answer = await desk.figures(None, None)
+    answer = await figures(desk, None, None)
 
     assert isinstance(answer, FiguresAnswer)
     assert answer.article is not None
@@ -213,22 +205,14 @@ async def test_help_lists_every_command(desk: Desk) -> None:
         "facts",
         "source",
         "summary",
+        "articles",
         "quote",
         "figures",
-        "articles",
         "help",
         "reload",
         "reload-log",
-        "digest status",
-        "digest preview",
-        "quit",
     ]
-    assert [spec.name for spec in answer.commands if spec.moderators] == [
-        "reload",
-        "reload-log",
-        "digest status",
-        "digest preview",
-    ]
+    assert [spec.name for spec in answer.commands if spec.moderators] == ["reload", "reload-log"]
 
 
 async def test_topic_autocomplete_offers_index_words_that_start_with_the_text(desk: Desk) -> None:
@@ -264,7 +248,7 @@ async def test_autocomplete_without_text_offers_the_first_25(desk: Desk) -> None
 
 @pytest.mark.parametrize("article", ["²", "#٣", "9" * 5000, "12345678901234567890"])
 async def test_an_article_number_that_is_no_id_is_a_user_error(desk: Desk, article: str) -> None:
-    answer = await desk.source(article)
+    answer = await source(desk, article)
 
     assert isinstance(answer, UserError)
     assert len(answer.message) < 200
@@ -303,7 +287,7 @@ async def test_reload_kept_waiting_by_another_process_says_to_try_again(
     holder = sqlite3.connect(store.path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        answer = await seeds_desk(waiting, seeds).reload(by=Requester("moderator"))
+        answer = await reload(seeds_desk(waiting, seeds), by=Requester("moderator"))
     finally:
         holder.rollback()
         holder.close()
@@ -333,10 +317,10 @@ async def test_reload_log_in_a_server_shows_only_its_own_and_the_operators(
     store: Store, seeds: Path
 ) -> None:
     desk = seeds_desk(store, seeds)
-    await desk.reload(by=Requester("alice", 1, guild_id=10))
-    await desk.reload(by=Requester("mallory", 2, guild_id=20))
+    await reload(desk, by=Requester("alice", 1, guild_id=10))
+    await reload(desk, by=Requester("mallory", 2, guild_id=20))
 
-    shown = await desk.reload_log(guild_id=10)
+    shown = await reload_log(desk, guild_id=10)
 
     assert [r.user_name for r in shown.reloads] == ["alice", "newsdesk"]
 
@@ -345,9 +329,9 @@ async def test_the_example_in_help_works_on_the_shipped_seed(tmp_path: Path) -> 
     store = await Store.open(tmp_path / "shipped.sqlite3")
     try:
         await store.load_folder(REPO / "seeds")
-        desk = Desk(store)
+        desk = Desk(store, SeedsFolder(REPO / "seeds", KYIV, 2_000_000))
 
-        example = desk.help().example
+        example = help_for(desk, desk.commands).example
         answer = await desk.answer_line(example)
     finally:
         await store.close()

@@ -10,14 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.commands import UserError
+from bot.config import Settings
+from bot.desk import UserError
 from bot.digest import (
     MAX_ATTEMPTS,
     RETRY_DELAYS,
     Digest,
-    DigestDefaults,
     DigestPosted,
     Digests,
+    DigestSettings,
     PostFailed,
     complete_zone,
     slot,
@@ -83,12 +84,16 @@ async def clocked_store(tmp_path: Path, seeds: Path, clock: Clock) -> AsyncItera
     await store.close()
 
 
-def digests_for(store: Store, clock: Clock, **defaults: object) -> Digests:
-    options: dict[str, object] = {"channel_id": CHANNEL, "at": time(8, 0), "zone": KYIV}
-    options.update(defaults)
+def digests_for(store: Store, clock: Clock, *, digest_skip_empty: bool = False) -> Digests:
+    settings = Settings(
+        digest_channel_id=CHANNEL,
+        digest_time=time(8, 0),
+        digest_timezone=KYIV,
+        digest_skip_empty=digest_skip_empty,
+    )
     return Digests(
         store,
-        DigestDefaults(**options),  # type: ignore[arg-type]
+        DigestSettings.defaults(settings),
         clock=clock,
         channel_guild=lambda channel: GUILD if channel == CHANNEL else None,
     )
@@ -272,7 +277,7 @@ async def test_nothing_new_posts_a_short_digest(clocked_store: Store, clock: Clo
 
 
 async def test_nothing_new_skips_the_day_when_set_to(clocked_store: Store, clock: Clock) -> None:
-    digests = digests_for(clocked_store, clock, skip_empty=True)
+    digests = digests_for(clocked_store, clock, digest_skip_empty=True)
     channel = Channel()
     clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
     await digests.run_due([GUILD], channel)
@@ -483,7 +488,7 @@ async def test_a_new_channel_after_a_failure_gets_the_retry_afresh(
 async def test_an_outcome_the_database_refuses_is_kept_and_recorded_later(
     clocked_store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.digest.FINISH_RETRIES", (0.0,))
+    monkeypatch.setattr("bot.digest.posting.FINISH_RETRIES", (0.0,))
     digests = digests_for(clocked_store, clock)
     channel = Channel()
     finish = Store.finish_digest_day

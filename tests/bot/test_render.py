@@ -2,9 +2,12 @@
 
 from datetime import UTC, datetime
 
-from bot.commands import COMMANDS, ArticleRef, FactHit, FactsAnswer, HelpAnswer, UserError
-from bot.digest import ARTICLES_IN_FULL, Digest, DigestItem
-from bot.render import (
+from bot.desk import COMMANDS, Answer, ArticleRef, UserError
+from bot.desk.facts import FactHit, FactsAnswer
+from bot.desk.help import HelpAnswer
+from bot.digest import ARTICLES_IN_FULL, Digest, DigestItem, digest_messages
+from bot.digest.messages import MESSAGE_EMBEDS_LIMIT
+from bot.pages import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
@@ -12,14 +15,18 @@ from bot.render import (
     FIELD_VALUE_LIMIT,
     FIELDS_LIMIT,
     FOOTER_LIMIT,
-    MESSAGE_EMBEDS_LIMIT,
     TITLE_LIMIT,
-    digest_messages,
+    Reply,
     escape,
+    fitted,
     highlight,
-    to_json,
-    to_reply,
 )
+
+
+def to_reply(answer: Answer) -> Reply:
+    """What the Discord side sends: the answer's reply, fitted within Discord's limits."""
+    return fitted(answer.reply())
+
 
 ARTICLE = ArticleRef(1, "A" * 400, datetime(2024, 6, 19, 10, 3, tzinfo=UTC))
 
@@ -97,7 +104,7 @@ def test_matched_words_are_bold() -> None:
 
 
 def test_help_json_lists_usages() -> None:
-    body = to_json(HelpAnswer(COMMANDS, "/facts shipments article:1"))
+    body = (HelpAnswer(COMMANDS, "/facts shipments article:1")).json()
 
     assert body["kind"] == "help"
     assert body["commands"][0]["usage"] == "/facts <topic> [article]"

@@ -3,12 +3,14 @@
 import asyncio
 import shutil
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 import bot.store
-from bot.commands import Desk, NothingFound
+from bot.desk import Desk
+from bot.desk.facts import NothingFound, facts
 from bot.store import MIGRATIONS, SCHEMA_VERSION, Requester, Store, StoreBusy, StoreError
 
 SEED_NAME = "000_cc92a137cd6d6a98.txt"
@@ -364,8 +366,9 @@ async def test_a_load_kept_waiting_by_another_writer_says_so_and_gives_up(
     assert outcomes(report)[SEED_NAME] == "updated"
 
 
-async def test_readers_see_the_old_facts_or_the_new_never_none(store: Store, seeds: Path) -> None:
-    desk = Desk(store)
+async def test_readers_see_the_old_facts_or_the_new_never_none(
+    desk: Desk, store: Store, seeds: Path
+) -> None:
     seed = seeds / SEED_NAME
     text = seed.read_text("utf-8")
     nothing = 0
@@ -374,7 +377,7 @@ async def test_readers_see_the_old_facts_or_the_new_never_none(store: Store, see
         seed.write_text(text.replace("13:03", f"14:0{minute}"), "utf-8")
         load = asyncio.create_task(store.load_folder(seeds))
         while not load.done():
-            nothing += isinstance(await desk.facts("containers"), NothingFound)
+            nothing += isinstance(await facts(desk, "containers"), NothingFound)
         await load
 
     assert nothing == 0
@@ -619,3 +622,20 @@ async def test_a_file_too_complex_to_parse_in_time_fails_alone(
     assert failed.file_name == "13_pokrovsk_evacuation_unlabeled.txt"
     assert failed.reason is not None
     assert failed.reason.startswith("too complex to parse: stopped after 0.0 s")
+
+
+async def test_a_clock_set_back_renews_the_readers_view(tmp_path: Path, seeds: Path) -> None:
+    now = [datetime(2026, 6, 1, tzinfo=UTC)]
+    store = await Store.open(tmp_path / "db.sqlite3", clock=lambda: now[0])
+    try:
+        await store.load_folder(seeds)
+        await store.load_folder(seeds)  # a write after the view began: its audit row
+        before = store.snapshot
+        now[0] -= timedelta(days=1)  # the system clock corrected backwards
+
+        await store.refresh()
+
+        assert store.snapshot is not before
+        assert store.snapshot.generation == before.generation
+    finally:
+        await store.close()

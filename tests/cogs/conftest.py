@@ -10,7 +10,8 @@ import pytest
 import simcord
 from simcord import ChannelHandle, GuildHandle, MemberActor
 
-from bot.client import NewsBot
+from bot.chat.client import NewsBot
+from bot.chat.run import open_desk
 from bot.config import Settings
 from bot.model import Clock
 
@@ -47,11 +48,11 @@ def clock(clock_start: datetime | None) -> Clock:
 
 @pytest.fixture
 async def simcord_bot(settings: Settings, clock: Clock) -> AsyncIterator[NewsBot]:
-    bot = NewsBot(settings, clock=clock)
-    yield bot
+    """The bot as `newsdesk run` makes it: the store and the desk first, then the bot."""
+    store, desk = await open_desk(settings, clock)
+    yield NewsBot(settings, store, desk, clock=clock)
     # simcord detaches the bot without closing it; the store's threads must not outlive the test.
-    if bot.store is not None:
-        await bot.store.close()
+    await store.close()
 
 
 @dataclass

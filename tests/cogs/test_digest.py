@@ -10,7 +10,8 @@ import pytest
 import simcord
 from simcord import ChannelHandle, InteractionResult, MemberActor
 
-from bot.client import NewsBot
+from bot.chat.client import NewsBot
+from bot.chat.run import open_desk
 from bot.config import Settings
 from bot.digest import MAX_ATTEMPTS, RETRY_DELAYS, Digests
 from tests.cogs.conftest import GUILD_ID, VIRTUAL_EPOCH, World
@@ -137,17 +138,20 @@ async def restart(world: World, settings: Settings) -> AsyncIterator[Restart]:
     async def restart(later: timedelta = timedelta(0)) -> NewsBot:
         old = newsbot(world)
         old_clock = old.clock
-        bot = NewsBot(settings, clock=lambda: old_clock() + later)
+
+        def clock() -> datetime:
+            return old_clock() + later
+
+        store, desk = await open_desk(settings, clock)
+        bot = NewsBot(settings, store, desk, clock=clock)
         started.append(bot)
         await world.env.restart_bot(bot)
-        if old.store is not None:
-            await old.store.close()
+        await old.store.close()
         return bot
 
     yield restart
     for bot in started:
-        if bot.store is not None:
-            await bot.store.close()
+        await bot.store.close()
 
 
 async def test_a_restart_at_the_scheduled_minute_does_not_post_again(

@@ -8,7 +8,8 @@ import discord
 import pytest
 import simcord
 
-from bot.client import NewsBot
+from bot.chat.client import NewsBot
+from bot.desk.moderation import reload
 from bot.store import Requester
 from tests.cogs.conftest import GUILD_ID, World
 
@@ -94,7 +95,6 @@ async def test_failed_file_keeps_its_last_good_version(world: World, seeds: Path
 
 async def test_second_reload_while_one_runs_is_told_to_wait(world: World) -> None:
     store = newsbot(world).store
-    assert store is not None
 
     async with store._load_lock:  # a reload that has not finished yet
         result = await world.admin.slash(world.channel, "reload")
@@ -160,7 +160,6 @@ async def test_reload_kept_waiting_by_another_process_says_to_try_again(
     world: World, seeds: Path
 ) -> None:
     store = newsbot(world).store
-    assert store is not None
     store.write_wait = 0.2
     seed = seeds / SEED_NAME
     seed.write_text(seed.read_text("utf-8").replace("13:03", "14:05"), "utf-8")
@@ -178,7 +177,7 @@ async def test_reload_kept_waiting_by_another_process_says_to_try_again(
 
 async def test_reload_log_shows_no_other_servers_moderators(world: World) -> None:
     bot = newsbot(world)
-    await bot.desk.reload(by=Requester("mallory", 7, guild_id=GUILD_ID + 1))
+    await reload(bot.desk, by=Requester("mallory", 7, guild_id=GUILD_ID + 1))
     await world.admin.slash(world.channel, "reload")
 
     embed = report_embed(await world.admin.slash(world.channel, "reload-log"))

@@ -1,11 +1,13 @@
 """Reader commands through discord.py's real command tree, on simcord's offline Discord."""
 
+import sys
+
 import discord
 import pytest
 import simcord
 
-from bot.client import NewsBot
-from bot.discord_ui import PAGE_TIMEOUT
+from bot.chat.client import NewsBot
+from bot.chat.embeds import PAGE_TIMEOUT
 from cogs.newsroom import READS
 from tests.cogs.conftest import World
 
@@ -185,7 +187,7 @@ async def test_unexpected_error_is_logged_and_told_without_a_traceback(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the index is on fire")
 
-    monkeypatch.setattr(bot.desk, "source", broken)
+    monkeypatch.setattr(sys.modules["cogs.newsroom"], "source", broken)
 
     result = await world.reader.slash(world.channel, "source", article="Putin")
 

@@ -1,28 +1,26 @@
-"""The daily digest: each server's schedule, what a digest says, and posting each day once."""
+"""Posting each server's digest once a day: claiming the day in the store, posting through a
+Poster the Discord side supplies, recording the outcome, and trying again after a failure.
+Nothing here knows Discord."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from typing import Protocol
-from zoneinfo import ZoneInfo, available_timezones
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
 
-from bot.commands import ArticleRef, UserError, key_facts
-from bot.config import Settings
-from bot.fuzzy import LOOKALIKE, Choice, Completer, NoMatch, Picker, key
+from bot.desk import UserError
+from bot.digest.answers import DigestChanged, DigestPosted, DigestPreview, DigestStatus
+from bot.digest.compose import FIRST_LOOKBACK, Digest, compose
+from bot.digest.schedule import SETTABLE, DigestSettings, encode
 from bot.model import Clock, utc_now
-from bot.store import DayStatus, DigestDay, DigestSettingsRow, Store, StoreError
-from bot.text import first_sentence, plural
+from bot.store import DayStatus, DigestDay, Store, StoreError
+from bot.text import plural
 
 log = logging.getLogger(__name__)
 
-FIRST_LOOKBACK = timedelta(days=1)  # what a server's first digest covers
-ARTICLES_IN_FULL = 30  # more than this are listed by headline only, so a busy day stays readable
-FACTS_PER_ARTICLE = 3
 # A failed post is tried again after each of these; then the day is given up and shown as failed.
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
@@ -33,231 +31,6 @@ STALE_CLAIM = timedelta(minutes=15)
 # seen at once, those of another process on the same database within this time.
 SETTINGS_REFRESH = timedelta(hours=1)
 FINISH_RETRIES = (0.5, 2.0, 5.0)  # seconds between tries to record an outcome
-
-
-# --- Schedules ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DigestDefaults:
-    """What a server that has not configured its digest gets, from the settings."""
-
-    channel_id: int | None = None
-    at: time = time(8, 0)
-    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
-    skip_empty: bool = False
-
-    @classmethod
-    def of(cls, settings: Settings) -> DigestDefaults:
-        return cls(
-            settings.digest_channel_id,
-            settings.digest_time,
-            settings.digest_timezone,
-            settings.digest_skip_empty,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class DigestConfig:
-    guild_id: int
-    channel_id: int | None
-    at: time
-    zone: ZoneInfo
-    enabled: bool
-    skip_empty: bool
-    schedule_from: datetime | None  # slots before this instant were set too late to be posted
-    configured: bool  # False: the defaults from the settings
-
-    @property
-    def active(self) -> bool:
-        return self.enabled and self.channel_id is not None
-
-    def local_date(self, now: datetime) -> date:
-        return now.astimezone(self.zone).date()
-
-    def slot(self, day: date) -> datetime:
-        return slot(day, self.at, self.zone)
-
-    def due_date(self, now: datetime) -> date | None:
-        """The local day whose digest is due at `now`: today once its time has come (and
-        until the day ends, which is the catch-up after downtime), unless the schedule was set
-        after today's time."""
-        if not self.active:
-            return None
-        today = self.local_date(now)
-        at = self.slot(today)
-        if now < at or (self.schedule_from is not None and at < self.schedule_from):
-            return None
-        return today
-
-    def next_post(self, now: datetime, days: Mapping[date, DigestDay]) -> datetime | None:
-        """When the next digest goes out; `now` when today's is due and not yet out. `days`:
-        the days already claimed from today on (after a change of zone, even tomorrow's may be)."""
-        if not self.active:
-            return None
-        local_today = self.local_date(now)
-        today = days.get(local_today)
-        if today is not None:
-            if today.status == "failed" and today.next_attempt_at is not None:
-                return max(today.next_attempt_at, now)
-        elif self.due_date(now) is not None:
-            return now
-        else:
-            at = self.slot(local_today)
-            if now < at and (self.schedule_from is None or at >= self.schedule_from):
-                return at
-        following = local_today + timedelta(days=1)
-        while following in days:
-            following += timedelta(days=1)
-        return self.slot(following)
-
-    def to_row(self) -> DigestSettingsRow:
-        return DigestSettingsRow(
-            self.guild_id,
-            self.channel_id,
-            self.at,
-            self.zone,
-            self.enabled,
-            self.skip_empty,
-            self.schedule_from,
-        )
-
-
-def slot(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The instant the clocks of `zone` show `at` on `day`, in UTC.
-
-    Across daylight saving this is what a reader expects: 08:00 stays 08:00 by the local clock.
-    In the autumn's repeated hour it is the first pass; in the spring's skipped hour, the time
-    an hour on (02:30 on a day that jumps from 02:00 to 03:00 is 03:30), as PEP 495 reads it,
-    unless that is the next day.
-    """
-    instant = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-    if instant.astimezone(zone).date() != day:
-        # A skipped hour just before midnight: an hour on would be the next day, so an hour
-        # earlier by the clock instead, still on its own day.
-        instant = datetime.combine(day, at, tzinfo=zone).replace(fold=1).astimezone(UTC)
-    return instant
-
-
-_ZONE_ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC", "kiev": "Europe/Kyiv"}
-_LEGACY_ZONES = ("Etc/", "SystemV/", "US/", "posix", "right/", "Factory")
-
-
-@cache
-def zone_names() -> tuple[str, ...]:
-    """The IANA zones a moderator would pick from: Region/City names, and UTC."""
-    names = {n for n in available_timezones() if "/" in n and not n.startswith(_LEGACY_ZONES)}
-    return ("UTC", *sorted(names))
-
-
-@cache
-def _zone_picker() -> Picker:
-    """Zones by their name in any case, an alias, or a city only one zone is named after
-    ("kyiv", "new york"); never a guess, for a wrong zone posts at the wrong hour."""
-    names = zone_names()
-    cities: dict[str, list[int]] = {}
-    for position, name in enumerate(names):
-        cities.setdefault(key(name.rsplit("/", 1)[-1]), []).append(position)
-    also = {city: found[0] for city, found in cities.items() if len(found) == 1}
-    also |= {alias: names.index(zone) for alias, zone in _ZONE_ALIASES.items()}
-    return Picker(names, also=also, guesses=False)
-
-
-@cache
-def _zone_completer() -> Completer:
-    return Completer([Choice(name, name) for name in zone_names()], cutoff=LOOKALIKE)
-
-
-def zone_named(text: str) -> ZoneInfo | UserError:
-    """An IANA zone from what a moderator typed; anything else gets suggestions."""
-    wanted = " ".join(text.split())
-    found = _zone_picker().pick(wanted)
-    if isinstance(found, NoMatch):
-        return UserError(f"“{wanted}” is not a time zone I know.", tuple(complete_zone(wanted)[:3]))
-    return ZoneInfo(zone_names()[found])
-
-
-def complete_zone(text: str, limit: int = 25) -> list[str]:
-    """Zone names for autocomplete: a name or city starting with the text, then close ones."""
-    return [choice.value for choice in _zone_completer().complete(text, limit)]
-
-
-# --- What a digest says -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DigestItem:
-    article: ArticleRef
-    lead: str  # the lead's first sentence
-    key_facts: tuple[str, ...]
-    sources: tuple[str, ...]
-    updated: bool  # changed since it was first loaded, rather than new
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """The articles added or updated between `since` and `until`, newest first."""
-
-    day: date
-    zone: str
-    since: datetime
-    until: datetime
-    items: tuple[DigestItem, ...]
-    more: tuple[ArticleRef, ...] = ()  # beyond those shown in full
-
-    @property
-    def article_count(self) -> int:
-        return len(self.items) + len(self.more)
-
-    @property
-    def article_ids(self) -> tuple[int, ...]:
-        return tuple(item.article.id for item in self.items) + tuple(r.id for r in self.more)
-
-
-async def compose(
-    store: Store,
-    *,
-    since: datetime,
-    until: datetime,
-    zone: ZoneInfo,
-    after_generation: int | None = None,
-    up_to_generation: int | None = None,
-    article_ids: Sequence[int] = (),
-) -> Digest:
-    """A digest of the articles written by the loads in (after_generation, up_to_generation],
-    newest first; without `after_generation`, of those updated after `since`. Given
-    `article_ids` (what an earlier attempt held), of those, in that order."""
-    if article_ids:
-        changed = await store.live.articles_by_id(article_ids)
-    else:
-        changed = await store.live.changed_articles(
-            after_generation=after_generation, up_to_generation=up_to_generation, since=since
-        )
-    shown, more = changed[:ARTICLES_IN_FULL], changed[ARTICLES_IN_FULL:]
-    sources = await store.live.sources_of([a.id for a in shown])
-    items = []
-    for row in shown:
-        facts = await key_facts(store.live, row.id, FACTS_PER_ARTICLE)
-        items.append(
-            DigestItem(
-                ArticleRef.of(row),
-                first_sentence(row.lead),
-                tuple(f.text for f in facts),
-                tuple(s.name for s in sources.get(row.id, [])),
-                updated=row.loaded_at <= since,  # it was there before this digest's window
-            )
-        )
-    return Digest(
-        until.astimezone(zone).date(),
-        zone.key,
-        since,
-        until,
-        tuple(items),
-        tuple(ArticleRef.of(row) for row in more),
-    )
-
-
-# --- Posting each day once ----------------------------------------------------------------------
 
 
 class PostFailed(Exception):
@@ -276,35 +49,6 @@ class Poster(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class DigestStatus:
-    config: DigestConfig
-    now: datetime
-    next_post: datetime | None
-    last: DigestDay | None
-
-
-@dataclass(frozen=True, slots=True)
-class DigestChanged:
-    """A moderator changed the schedule; what it is now."""
-
-    change: str
-    status: DigestStatus
-    warning: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DigestPreview:
-    digest: Digest
-
-
-@dataclass(frozen=True, slots=True)
-class DigestPosted:
-    """The outcome of /digest now."""
-
-    day: DigestDay
-
-
 class Digests:
     """Digest schedules and posts for every server, on the store; nothing here knows Discord.
 
@@ -315,7 +59,7 @@ class Digests:
     def __init__(
         self,
         store: Store,
-        defaults: DigestDefaults,
+        defaults: DigestSettings,
         *,
         clock: Clock = utc_now,
         channel_guild: Callable[[int], int | None] = lambda _: None,
@@ -325,7 +69,7 @@ class Digests:
         self.clock = clock
         self.channel_guild = channel_guild
         # What the loop knows without asking the database, so that an idle minute costs nothing:
-        self._stored: dict[int, DigestSettingsRow] | None = None
+        self._stored: dict[int, dict[str, Any]] | None = None
         self._stored_at = datetime.min.replace(tzinfo=UTC)
         self._settled: dict[int, date] = {}  # each server's last day done, here or elsewhere
         self._retry_at: dict[int, tuple[date, datetime]] = {}  # a failed day's next try
@@ -334,35 +78,11 @@ class Digests:
 
     # --- settings -------------------------------------------------------------------------
 
-    async def config(self, guild_id: int) -> DigestConfig:
+    async def config(self, guild_id: int) -> DigestSettings:
         return self._config(guild_id, await self.store.digest_settings())
 
-    def _config(self, guild_id: int, stored: dict[int, DigestSettingsRow]) -> DigestConfig:
-        row = stored.get(guild_id)
-        if row is not None:
-            return DigestConfig(
-                guild_id,
-                row.channel_id,
-                row.post_time,
-                row.timezone,
-                row.enabled,
-                row.skip_empty,
-                row.schedule_from,
-                configured=True,
-            )
-        channel = self.defaults.channel_id
-        if channel is not None and self.channel_guild(channel) != guild_id:
-            channel = None
-        return DigestConfig(
-            guild_id,
-            channel,
-            self.defaults.at,
-            self.defaults.zone,
-            enabled=True,
-            skip_empty=self.defaults.skip_empty,
-            schedule_from=None,
-            configured=False,
-        )
+    def _config(self, guild_id: int, stored: Mapping[int, Mapping[str, Any]]) -> DigestSettings:
+        return self.defaults.merged(guild_id, stored.get(guild_id), self.channel_guild)
 
     async def configure(
         self,
@@ -370,25 +90,19 @@ class Digests:
         *,
         by: int | None,
         change: str,
-        channel_id: int | None = None,
-        at: time | None = None,
-        zone: ZoneInfo | None = None,
-        enabled: bool | None = None,
-        skip_empty: bool | None = None,
         warning: str | None = None,
+        **changes: Any,
     ) -> DigestChanged:
-        """Change a server's schedule. A new time, zone, channel or switching on applies from
-        now: a time that has already passed today first comes tomorrow."""
-        current = await self.config(guild_id)
-        updated = replace(
-            current,
-            channel_id=current.channel_id if channel_id is None else channel_id,
-            at=current.at if at is None else at,
-            zone=current.zone if zone is None else zone,
-            enabled=current.enabled if enabled is None else enabled,
-            skip_empty=current.skip_empty if skip_empty is None else skip_empty,
-            configured=True,
-        )
+        """Set some of a server's values (`channel_id`, `at`, `zone`, `enabled`, `skip_empty`);
+        the rest stay the defaults. A new time, zone, channel or switching on applies from now:
+        a time that has already passed today first comes tomorrow."""
+        unknown = set(changes) - set(SETTABLE)
+        if unknown:
+            raise TypeError(f"not a digest setting: {', '.join(sorted(unknown))}")
+        stored = dict((await self.store.digest_settings()).get(guild_id, {}))
+        current = self.defaults.merged(guild_id, stored, self.channel_guild)
+        stored |= {name: encode(name, value) for name, value in changes.items()}
+        updated = self.defaults.merged(guild_id, stored, self.channel_guild)
         now = self.clock()
         if (updated.channel_id, updated.at, updated.zone.key, updated.enabled) != (
             current.channel_id,
@@ -396,8 +110,9 @@ class Digests:
             current.zone.key,
             current.enabled,
         ):
+            stored["schedule_from"] = encode("schedule_from", now)
             updated = replace(updated, schedule_from=now)
-        await self.store.save_digest_settings(updated.to_row(), updated_by=by)
+        await self.store.save_digest_settings(guild_id, stored, updated_by=by)
         self._stored = None
         return DigestChanged(change, await self._status(updated, now), warning)
 
@@ -410,7 +125,7 @@ class Digests:
         now = self.clock()
         return [await self._status(self._config(guild, stored), now) for guild in sorted(stored)]
 
-    async def _status(self, config: DigestConfig, now: datetime) -> DigestStatus:
+    async def _status(self, config: DigestSettings, now: datetime) -> DigestStatus:
         last = await self.store.latest_digest_day(config.guild_id)
         today = config.local_date(now)
         days = {}
@@ -461,7 +176,9 @@ class Digests:
                 done.append(day)
         return done
 
-    async def _run_one(self, config: DigestConfig, post: Poster, now: datetime) -> DigestDay | None:
+    async def _run_one(
+        self, config: DigestSettings, post: Poster, now: datetime
+    ) -> DigestDay | None:
         guild_id = config.guild_id
         if not config.active or config.channel_id is None:
             return None
@@ -535,7 +252,7 @@ class Digests:
             after_generation=after,
         )
 
-    async def _post(self, day: DigestDay, config: DigestConfig, post: Poster) -> DigestDay:
+    async def _post(self, day: DigestDay, config: DigestSettings, post: Poster) -> DigestDay:
         """Post a claimed day's digest and remember the outcome here as well as in the store."""
         finished = await self._compose_and_post(day, config, post)
         if finished.status == "failed" and finished.next_attempt_at is not None:
@@ -546,7 +263,7 @@ class Digests:
         return finished
 
     async def _compose_and_post(
-        self, day: DigestDay, config: DigestConfig, post: Poster
+        self, day: DigestDay, config: DigestSettings, post: Poster
     ) -> DigestDay:
         """Compose the claimed day's digest and post it, resuming after what an earlier
         attempt sent; record the outcome, and when to try again if it failed."""

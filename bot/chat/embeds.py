@@ -1,4 +1,5 @@
-"""The Discord side of answers: embeds from pages, page buttons, replies and the error handler."""
+"""Answers on Discord: embeds copied from their pages, page buttons only the asker may turn,
+replies with mentions disabled, and the one error handler of every command."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.commands import COMMANDS, CommandSpec, OptionSpec
-from bot.render import CONTENT_LIMIT, AnyAnswer, Page, Reply, to_reply
+from bot.desk import Answer
+from bot.pages import CONTENT_LIMIT, Page, Reply, fitted
 from bot.text import clip
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,8 @@ class Pager(discord.ui.View):
                 await self.message.edit(view=self)
 
 
-async def send_answer(interaction: discord.Interaction, answer: AnyAnswer) -> None:
-    await send_reply(interaction, to_reply(answer))
+async def send_answer(interaction: discord.Interaction, answer: Answer) -> None:
+    await send_reply(interaction, fitted(answer.reply()))
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
@@ -139,61 +140,3 @@ def user_message(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.TransformerError):
         return f"“{error.value}” is not a valid {error.type.name.lower()}."
     return None
-
-
-# --- Who may use moderator commands -------------------------------------------------------------
-
-
-class NotModerator(app_commands.CheckFailure):
-    """The member may not use a moderator command; the message says what they would need."""
-
-
-def is_moderator(interaction: discord.Interaction, role: str) -> bool:
-    """Manage Server, or the moderator role: by id when `role` is a number, else by its exact
-    name (a role that only looks alike, "moderator" for "Moderator", is not it)."""
-    member = interaction.user
-    if not isinstance(member, discord.Member):
-        return False
-    if member.guild_permissions.manage_guild:
-        return True
-    if role.isascii() and role.isdigit():
-        return any(r.id == int(role) for r in member.roles)
-    return any(r.name == role for r in member.roles)
-
-
-def moderator_role(interaction: discord.Interaction) -> str:
-    settings = getattr(interaction.client, "settings", None)
-    return str(getattr(settings, "moderator_role", "Moderator"))
-
-
-async def _moderator_check(interaction: discord.Interaction) -> bool:
-    role = moderator_role(interaction)
-    if is_moderator(interaction, role):
-        return True
-    named = f"the role with id {role}" if role.isdigit() else f"the “{role}” role"
-    raise NotModerator(f"You need the Manage Server permission or {named} to do this.")
-
-
-# Enforced in code: default permissions only hide a command, and server admins can show it to
-# anyone.
-moderators_only = app_commands.check(_moderator_check)
-
-
-def commands_of(tree: app_commands.CommandTree[Any], *, moderator: bool) -> tuple[CommandSpec, ...]:
-    """The commands as the tree publishes them, for /help: those a member may use, readers'
-    first in the catalogue's order; a command hidden by default permissions is a moderator's."""
-    order = {spec.name: number for number, spec in enumerate(COMMANDS)}
-    found = []
-    for command in tree.walk_commands():
-        if not isinstance(command, app_commands.Command):
-            continue
-        guarded = command.default_permissions is not None or (
-            command.parent is not None and command.parent.default_permissions is not None
-        )
-        if guarded and not moderator:
-            continue
-        options = tuple(OptionSpec(p.name, p.description, p.required) for p in command.parameters)
-        name = command.qualified_name
-        found.append(CommandSpec(name, command.description, options, moderators=guarded))
-    found.sort(key=lambda spec: (spec.moderators, order.get(spec.name, len(order)), spec.name))
-    return tuple(found)

@@ -1,0 +1,232 @@
+"""/facts: the facts about a topic, found by the search index, with where each comes from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.desk.answers import Answer, ArticleRef, UserError
+from bot.desk.lookup import resolve_article
+from bot.desk.spec import Call, CommandSpec, OptionSpec
+from bot.pages import (
+    CITED_TITLE,
+    EMBED_TOTAL_LIMIT,
+    FIELD_VALUE_LIMIT,
+    Field,
+    Page,
+    Reply,
+    escape,
+    heading,
+    highlight,
+    numbered,
+)
+from bot.search import Query, analyze, rank
+from bot.store import ArticleRow, FactRow, Snapshot
+from bot.text import clip, date_text, surface_words
+
+if TYPE_CHECKING:
+    from bot.desk.service import Desk
+
+FACTS_SHOWN = 10
+FACTS_PER_PAGE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FactHit:
+    id: int
+    text: str
+    score: float
+    section: str  # the label as written, or the kind of an unlabelled section
+    article: ArticleRef
+    cited: str | None  # the speaker of a quoted fact, else the article's sources
+    matched: tuple[str, ...]  # the words of `text` that matched, for highlighting
+
+    def citation(self) -> str:
+        parts = [self.section, self.article.citation()]
+        if self.cited:
+            parts.append(f"source: {self.cited}")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class FactsAnswer(Answer):
+    kind: ClassVar[str] = "facts"
+    topic: str
+    hits: tuple[FactHit, ...]
+    understood_as: tuple[str, ...]  # "shipments: also sent, delivered, supply"
+    article: ArticleRef | None
+
+    def text(self) -> str:
+        scope = f" in #{self.article.id}" if self.article else ""
+        lines = [f"Facts about “{self.topic}”{scope}:"]
+        if self.understood_as:
+            lines.append("(" + "; ".join(self.understood_as) + ")")
+        for number, hit in enumerate(self.hits, 1):
+            lines += [f"{number}. {hit.text}", f"   — {hit.citation()}"]
+        return "\n".join(lines)
+
+    def json(self) -> dict[str, Any]:
+        body = Answer.json(self)
+        body["results"] = body.pop("hits")
+        return body
+
+    def reply(self) -> Reply:
+        return Reply(tuple(self._pages()))
+
+    def _pages(self) -> list[Page]:
+        title = heading(f"Facts about “{self.topic}”")
+        description = ""
+        if self.understood_as:  # short, so that five facts fit beside it
+            description = clip("Also searched: " + "; ".join(self.understood_as), 1000)
+        fields = [_fact_field(number, hit) for number, hit in enumerate(self.hits, 1)]
+        sources = sorted({hit.cited for hit in self.hits if hit.cited})
+        footer = clip("Sources: " + "; ".join(sources), 1000) if sources else ""
+        pages: list[Page] = []
+        current: list[Field] = []
+        for field_ in fields:
+            candidate = Page(title, description, (*current, field_), footer)
+            full = len(current) >= FACTS_PER_PAGE or candidate.size > EMBED_TOTAL_LIMIT - 40
+            if current and full:
+                pages.append(Page(title, description, tuple(current), footer))
+                current = []
+            current.append(field_)
+        if current:
+            pages.append(Page(title, description, tuple(current), footer))
+        return numbered(pages)
+
+
+def _fact_field(number: int, hit: FactHit) -> Field:
+    """A fact with its citation; the citation's parts are clipped so the fact keeps its room."""
+    cited = f" · source: {escape(clip(hit.cited, 200))}" if hit.cited else ""
+    citation_line = (
+        f"\n— *{escape(clip(hit.section, 60))}*, "
+        f"{escape(clip(hit.article.title, CITED_TITLE))}, "
+        f"{date_text(hit.article.published)} (#{hit.article.id}){cited}"
+    )
+    body = highlight(clip(hit.text, FIELD_VALUE_LIMIT - len(citation_line) - 60), hit.matched)
+    return Field(f"{number}.", clip(body + citation_line, FIELD_VALUE_LIMIT))
+
+
+@dataclass(frozen=True, slots=True)
+class NothingFound(Answer):
+    """An honest "no": the query matched nothing well enough to be an answer."""
+
+    kind: ClassVar[str] = "facts"
+    topic: str
+    suggestions: tuple[str, ...]
+    article: ArticleRef | None
+
+    def text(self) -> str:
+        scope = f" in #{self.article.id}" if self.article else ""
+        text = f"Nothing found about “{self.topic}”{scope}."
+        if self.suggestions:
+            text += " Did you mean: " + ", ".join(self.suggestions) + "?"
+        return text
+
+    def json(self) -> dict[str, Any]:
+        return {**Answer.json(self), "results": []}
+
+
+async def facts(
+    desk: Desk, topic: str, article: str | None = None, *, limit: int = FACTS_SHOWN
+) -> FactsAnswer | NothingFound | UserError:
+    with desk.reading() as snapshot:
+        return await find_facts(snapshot, topic, article, limit)
+
+
+async def find_facts(
+    snapshot: Snapshot, topic: str, article: str | None, limit: int
+) -> FactsAnswer | NothingFound | UserError:
+    """The facts about `topic` in one snapshot, best first; in one article when one is named."""
+    topic = topic.strip()
+    if not topic:
+        return UserError("Tell me what the facts should be about, e.g. /facts shipments.")
+    scope = None
+    if article:
+        found = resolve_article(snapshot, article)
+        if isinstance(found, UserError):
+            return found
+        scope = found
+    query = snapshot.index.parse(topic)
+    rows = await _candidates(snapshot, query, scope, limit)
+    ranked = rank(snapshot.index, query, {i: (r.text, r.terms) for i, r in rows.items()}, limit)
+    if not ranked:
+        return NothingFound(
+            topic,
+            query.suggestions or tuple(snapshot.index.suggestions(topic)),
+            ArticleRef.of(scope) if scope else None,
+        )
+    found_hits = await hits(snapshot, [(rows[s.fact_id], s.score) for s in ranked], query)
+    return FactsAnswer(
+        topic,
+        tuple(found_hits),
+        _understood_as(query, snapshot),
+        ArticleRef.of(scope) if scope else None,
+    )
+
+
+async def _candidates(
+    snapshot: Snapshot, query: Query, scope: ArticleRow | None, limit: int
+) -> dict[int, FactRow]:
+    if scope is not None:
+        return {r.id: r for r in await snapshot.read.article_facts(scope.id)}
+    return await snapshot.read.facts(snapshot.index.shortlist(query, max(60, limit * 3)))
+
+
+async def hits(
+    snapshot: Snapshot, facts: list[tuple[FactRow, float]], query: Query | None
+) -> list[FactHit]:
+    """Facts as answers cite them: section, article, who they are credited to, what matched."""
+    article_ids = sorted({fact.article_id for fact, _ in facts})
+    sources = await snapshot.read.sources_of(article_ids)
+    stems = {term.term for term in query.terms} if query else set()
+    found = []
+    for fact, score in facts:
+        row = snapshot.article(fact.article_id)
+        if row is None:
+            continue
+        cited = fact.speaker or ", ".join(s.name for s in sources.get(fact.article_id, []))
+        matched = tuple(
+            dict.fromkeys(w for w in surface_words(fact.text) if set(analyze(w)) & stems)
+        )
+        found.append(
+            FactHit(
+                fact.id,
+                fact.text,
+                round(score, 3),
+                fact.section_label or fact.section_kind,
+                ArticleRef.of(row),
+                cited or None,
+                matched,
+            )
+        )
+    return found
+
+
+def _understood_as(query: Query, snapshot: Snapshot) -> tuple[str, ...]:
+    notes: dict[str, list[str]] = defaultdict(list)
+    for term in query.terms:
+        if term.why:
+            concept = query.concepts[term.concept]
+            notes[snapshot.index.surface.get(concept, concept)].append(
+                snapshot.index.surface.get(term.term, term.term)
+            )
+    return tuple(f"{word}: also {', '.join(dict.fromkeys(alts))}" for word, alts in notes.items())
+
+
+async def _run(desk: Desk, call: Call) -> Answer:
+    return await facts(desk, call.options.get("topic", ""), call.options.get("article"))
+
+
+COMMANDS = (
+    CommandSpec(
+        "facts",
+        "Find the facts about a topic, with where each comes from",
+        (
+            OptionSpec("topic", "What the facts are about, e.g. shipments", required=True),
+            OptionSpec("article", "Only this article: its title or id"),
+        ),
+        run=_run,
+    ),
+)
