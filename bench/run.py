@@ -314,7 +314,7 @@ async def measure_digest(store: Store) -> tuple[float, int, float]:
     later = (now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
     for guild in range(1, 1001):
         values = {"channel_id": guild, "at": encode("at", later), "zone": "UTC"}
-        await store.save_digest_settings(guild, values, updated_by=None)
+        await store.digests.save_settings(guild, values, updated_by=None)
     digests = Digests(store, DigestSettings.defaults(Settings()))
 
     async def never(channel_id: int, digest: Digest, *, skip: int) -> list[int]:

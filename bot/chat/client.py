@@ -89,7 +89,10 @@ class NewsBot(commands.Bot):
         if target is not None:
             self.tree.copy_global_to(guild=target)
         wanted = tree_hash(self.tree)
-        if target is None and await self.store.command_sync(self.application_id, scope) == wanted:
+        if (
+            target is None
+            and await self.store.audit.command_sync(self.application_id, scope) == wanted
+        ):
             log.info("commands unchanged since the last global sync: not publishing them")
             return
         try:
@@ -104,6 +107,6 @@ class NewsBot(commands.Bot):
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             log.error("could not sync commands: %s; they are tried again at the next start", error)
             return
-        await self.store.record_command_sync(self.application_id, scope, wanted)
+        await self.store.audit.record_command_sync(self.application_id, scope, wanted)
         where = f"the dev guild {guild_id}" if guild_id else "all servers (global)"
         log.info("synced %d commands to %s", len(synced), where)

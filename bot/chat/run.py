@@ -218,7 +218,7 @@ async def _sync(settings: Settings, guild_id: int | None) -> int:
                 bot.tree.copy_global_to(guild=target)
             synced = await bot.tree.sync(guild=target)
             scope = f"guild:{guild_id}" if guild_id else "global"
-            await store.record_command_sync(bot.application_id, scope, tree_hash(bot.tree))
+            await store.audit.record_command_sync(bot.application_id, scope, tree_hash(bot.tree))
             where = f"guild {guild_id}" if guild_id else "globally"
             print(f"synced {len(synced)} commands {where}")  # noqa: T201
     finally:

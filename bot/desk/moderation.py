@@ -155,7 +155,7 @@ class ReloadLogAnswer(Answer):
 
 async def reload_log(desk: Desk, guild_id: int | None = None, limit: int = 10) -> ReloadLogAnswer:
     """The last reloads; asked in a server, only its own and the operator's."""
-    return ReloadLogAnswer(tuple(await desk.store.recent_reloads(limit, guild_id=guild_id)))
+    return ReloadLogAnswer(tuple(await desk.store.audit.recent_reloads(limit, guild_id=guild_id)))
 
 
 async def _reload(desk: Desk, call: Call) -> Answer:

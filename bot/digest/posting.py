@@ -79,7 +79,7 @@ class Digests:
     # --- settings -------------------------------------------------------------------------
 
     async def config(self, guild_id: int) -> DigestSettings:
-        return self._config(guild_id, await self.store.digest_settings())
+        return self._config(guild_id, await self.store.digests.settings())
 
     def _config(self, guild_id: int, stored: Mapping[int, Mapping[str, Any]]) -> DigestSettings:
         return self.defaults.merged(guild_id, stored.get(guild_id), self.channel_guild)
@@ -99,7 +99,7 @@ class Digests:
         unknown = set(changes) - set(SETTABLE)
         if unknown:
             raise TypeError(f"not a digest setting: {', '.join(sorted(unknown))}")
-        stored = dict((await self.store.digest_settings()).get(guild_id, {}))
+        stored = dict((await self.store.digests.settings()).get(guild_id, {}))
         current = self.defaults.merged(guild_id, stored, self.channel_guild)
         stored |= {name: encode(name, value) for name, value in changes.items()}
         updated = self.defaults.merged(guild_id, stored, self.channel_guild)
@@ -112,7 +112,7 @@ class Digests:
         ):
             stored["schedule_from"] = encode("schedule_from", now)
             updated = replace(updated, schedule_from=now)
-        await self.store.save_digest_settings(guild_id, stored, updated_by=by)
+        await self.store.digests.save_settings(guild_id, stored, updated_by=by)
         self._stored = None
         return DigestChanged(change, await self._status(updated, now), warning)
 
@@ -121,16 +121,16 @@ class Digests:
 
     async def statuses(self) -> list[DigestStatus]:
         """The status of every server that has set up its digest, by server id."""
-        stored = await self.store.digest_settings()
+        stored = await self.store.digests.settings()
         now = self.clock()
         return [await self._status(self._config(guild, stored), now) for guild in sorted(stored)]
 
     async def _status(self, config: DigestSettings, now: datetime) -> DigestStatus:
-        last = await self.store.latest_digest_day(config.guild_id)
+        last = await self.store.digests.latest(config.guild_id)
         today = config.local_date(now)
         days = {}
         for offset in range(3):  # days a zone further east may have claimed already
-            day = await self.store.digest_day(config.guild_id, today + timedelta(days=offset))
+            day = await self.store.digests.day(config.guild_id, today + timedelta(days=offset))
             if day is not None:
                 days[day.local_date] = day
         return DigestStatus(config, now, config.next_post(now, days), last)
@@ -149,7 +149,7 @@ class Digests:
 
     async def _window_start(self, guild_id: int, now: datetime) -> tuple[datetime, int | None]:
         """Where the next digest starts: after what the last one covered, or a day back."""
-        covered = await self.store.digest_covered(guild_id)
+        covered = await self.store.digests.covered(guild_id)
         return covered if covered is not None else (now - FIRST_LOOKBACK, None)
 
     # --- posting --------------------------------------------------------------------------
@@ -159,7 +159,7 @@ class Digests:
         the others. What was claimed and finished here is returned."""
         now = self.clock()
         if self._stored is None or now - self._stored_at >= SETTINGS_REFRESH:
-            self._stored = await self.store.digest_settings()
+            self._stored = await self.store.digests.settings()
             self._stored_at = now
         await self._record_unrecorded()
         done = []
@@ -190,11 +190,11 @@ class Digests:
             return None
         if retry is not None and retry[0] == due and now < retry[1]:
             return None
-        existing = await self.store.digest_day(guild_id, due)
+        existing = await self.store.digests.day(guild_id, due)
         if existing is None:
             claimed = await self._claim(config.guild_id, due, "schedule", config.channel_id, now)
         elif existing.status == "failed" and existing.next_attempt_at is not None:
-            claimed = await self.store.reclaim_digest_day(
+            claimed = await self.store.digests.reclaim(
                 guild_id,
                 due,
                 trigger=existing.trigger,
@@ -221,11 +221,11 @@ class Digests:
         today = config.local_date(now)
         if (guild_id, today) in self._unrecorded:
             return UserError(_already(None))
-        existing = await self.store.digest_day(guild_id, today)
+        existing = await self.store.digests.day(guild_id, today)
         if existing is None:
             claimed = await self._claim(guild_id, today, "now", config.channel_id, now)
         else:
-            claimed = await self.store.reclaim_digest_day(
+            claimed = await self.store.digests.reclaim(
                 guild_id,
                 today,
                 trigger="now",
@@ -234,7 +234,7 @@ class Digests:
                 stale_before=now - STALE_CLAIM,
             )
         if claimed is None:
-            return UserError(_already(existing or await self.store.digest_day(guild_id, today)))
+            return UserError(_already(existing or await self.store.digests.day(guild_id, today)))
         day = await self._post(claimed, config, post)
         return DigestPosted(day)
 
@@ -243,7 +243,7 @@ class Digests:
     ) -> DigestDay | None:
         """Claim a day nobody has claimed, to cover what came after the previous digest."""
         since, after = await self._window_start(guild_id, now)
-        return await self.store.claim_digest_day(
+        return await self.store.digests.claim(
             guild_id,
             day,
             trigger=trigger,
@@ -327,7 +327,7 @@ class Digests:
         be lost to a busy database: it is tried again, then kept here and written later."""
 
         async def record() -> DigestDay:
-            return await self.store.finish_digest_day(
+            return await self.store.digests.finish(
                 day.guild_id,
                 day.local_date,
                 status,

@@ -25,6 +25,7 @@ from bot.digest import (
     zone_named,
 )
 from bot.store import Store, StoreBusy
+from bot.store.digests import DigestRecords
 from tests.conftest import ARTICLES
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -491,23 +492,23 @@ async def test_an_outcome_the_database_refuses_is_kept_and_recorded_later(
     monkeypatch.setattr("bot.digest.posting.FINISH_RETRIES", (0.0,))
     digests = digests_for(clocked_store, clock)
     channel = Channel()
-    finish = Store.finish_digest_day
+    finish = DigestRecords.finish
 
     async def locked(*args: object, **kwargs: object) -> None:
         raise StoreBusy("another process is writing to the database; try again in a moment")
 
-    monkeypatch.setattr(Store, "finish_digest_day", locked)
+    monkeypatch.setattr(DigestRecords, "finish", locked)
     clock.move_to(datetime(2026, 3, 27, 8, 0, tzinfo=KYIV))
     [day] = await digests.run_due([GUILD], channel)
     assert day.status == "posted"
     refused = await digests.post_now(GUILD, channel)
     assert isinstance(refused, UserError)
 
-    monkeypatch.setattr(Store, "finish_digest_day", finish)
+    monkeypatch.setattr(DigestRecords, "finish", finish)
     clock.advance(timedelta(minutes=20))
     await digests.run_due([GUILD], channel)
 
-    recorded = await clocked_store.digest_day(GUILD, date(2026, 3, 27))
+    recorded = await clocked_store.digests.day(GUILD, date(2026, 3, 27))
     assert recorded is not None
     assert recorded.status == "posted"
     assert recorded.message_ids == (1,)

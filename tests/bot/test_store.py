@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import bot.store
+import bot.store.parsing
 from bot.desk import Desk
 from bot.desk.facts import NothingFound, facts
 from bot.store import MIGRATIONS, SCHEMA_VERSION, Requester, Store, StoreBusy, StoreError
@@ -123,7 +124,7 @@ async def test_unchanged_files_are_not_parsed_again(
     def refuse(*args: object) -> None:
         raise AssertionError("an unchanged file was parsed")
 
-    monkeypatch.setattr(bot.store, "_parse", refuse)
+    monkeypatch.setattr(bot.store.parsing, "parse_file", refuse)
 
     report = await store.load_folder(seeds)
 
@@ -259,7 +260,7 @@ async def test_only_article_files_directly_in_the_folder_are_read(
 async def test_reloads_are_written_to_the_audit_trail(store: Store, seeds: Path) -> None:
     await store.load_folder(seeds, by=Requester("editor", 7, 9))
 
-    entry = (await store.recent_reloads())[0]
+    entry = (await store.audit.recent_reloads())[0]
     assert (entry.user_name, entry.summary, entry.failed) == ("editor", "3 unchanged", 0)
     assert entry.guild_id == 9
 
@@ -325,7 +326,7 @@ async def test_every_load_writes_its_audit_row(store: Store, seeds: Path, tmp_pa
     await store.load_folder(seeds, by=Requester("console"))
     await store.load_folder(empty, by=Requester("newsdesk ingest"))
 
-    newest, unchanged = (await store.recent_reloads())[:2]
+    newest, unchanged = (await store.audit.recent_reloads())[:2]
     assert (newest.user_name, unchanged.user_name) == ("newsdesk ingest", "console")
     assert newest.summary.startswith("refused: it would remove all 3")
     assert unchanged.summary == "3 unchanged"
@@ -439,9 +440,10 @@ async def open_and_load(path: Path, folder: Path) -> None:
         await opened.close()
 
 
-async def test_a_damaged_database_is_refused_in_one_line(store: Store, tmp_path: Path) -> None:
-    await store.close()
-    data = bytearray(store.path.read_bytes())
+async def test_a_damaged_database_is_refused_in_one_line(tmp_path: Path, seeds: Path) -> None:
+    healthy = tmp_path / "healthy.sqlite3"
+    await open_and_load(healthy, seeds)
+    data = bytearray(healthy.read_bytes())
     data[4096 : 4096 * 3] = b"\xff" * 8192  # pages of the schema and the first tables
     damaged = tmp_path / "damaged.sqlite3"
     damaged.write_bytes(bytes(data))
@@ -449,9 +451,6 @@ async def test_a_damaged_database_is_refused_in_one_line(store: Store, tmp_path:
     with pytest.raises(StoreError, match=r"damaged|not a SQLite database") as caught:
         await open_and_load(damaged, tmp_path)
     assert "\n" not in str(caught.value)
-    store.writer = await bot.store._connect(store.path)  # the fixture closes what it opened
-    store.live = bot.store.Reads(await bot.store._connect(store.path), store.path)
-    store._views.clear()
 
 
 async def test_a_full_disk_fails_the_load_in_one_line_and_keeps_the_articles(
@@ -463,7 +462,7 @@ async def test_a_full_disk_fails_the_load_in_one_line_and_keeps_the_articles(
     pages = await store.live.one("PRAGMA page_count")
     assert pages is not None
     # SQLite's own "database or disk is full", as a disk that fills up mid-load gives it.
-    await store.writer.execute(f"PRAGMA max_page_count = {int(pages[0]) + 5}")
+    await store.db.writer.execute(f"PRAGMA max_page_count = {int(pages[0]) + 5}")
 
     with pytest.raises(StoreError, match="is full: nothing was changed; free some space"):
         await store.load_folder(seeds)
@@ -499,7 +498,7 @@ async def test_a_load_stopped_by_shut_down_rolls_back(store: Store, seeds: Path)
     published = {a.file_name: a.published for a in store.snapshot.articles}[SEED_NAME]
     assert published is not None
     assert published.strftime("%H:%M") == "13:03"
-    newest = (await store.recent_reloads())[0]
+    newest = (await store.audit.recent_reloads())[0]
     assert newest.summary == "failed: the bot is shutting down"
 
 
@@ -614,7 +613,9 @@ async def test_a_file_too_complex_to_parse_in_time_fails_alone(
     store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copy(ARTICLES / "13_pokrovsk_evacuation_unlabeled.txt", seeds)
-    monkeypatch.setattr(bot.store, "PARSE_TIME_LIMIT", 0.0)  # as if every parse took too long
+    monkeypatch.setattr(
+        bot.store.parsing, "PARSE_TIME_LIMIT", 0.0
+    )  # as if every parse took too long
 
     report = await store.load_folder(seeds)
 

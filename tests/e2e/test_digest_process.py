@@ -121,7 +121,7 @@ async def recorded_day(database: Path) -> DigestDay | None:
     """The guild's latest digest day in the bot's database, once the bot has stopped."""
     store = await Store.open(database)
     try:
-        return await store.latest_digest_day(GUILD_ID)
+        return await store.digests.latest(GUILD_ID)
     finally:
         await store.close()
 

@@ -1,0 +1,344 @@
+"""A load of the seeds folder into the store, in one transaction: which files are new, changed
+or gone, their parsed articles written in batches, the search index rebuilt, and the audit row;
+refused when it would remove most of the articles."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.search import SearchIndex
+from bot.store.connection import Database
+from bot.store.errors import storage_error
+from bot.store.parsing import Candidate, Parsed, parse_all, read_folder
+from bot.store.reads import Reads
+from bot.store.reports import (
+    FileReport,
+    LoadReport,
+    LoadStopped,
+    Outcome,
+    Requester,
+    StaleRead,
+    audit_row,
+    removal_refusal,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Load:
+    """One load of `folder`: what it found, what it wrote, and its report."""
+
+    def __init__(
+        self,
+        db: Database,
+        folder: Path,
+        *,
+        timezone: ZoneInfo,
+        max_bytes: int,
+        by: Requester,
+        started: datetime,
+        stopping: Callable[[], bool],
+    ) -> None:
+        self.db = db
+        self.folder = folder
+        self.timezone = timezone
+        self.max_bytes = max_bytes
+        self.by = by
+        self.started = started
+        self.stopping = stopping
+        self.began = asyncio.get_running_loop().time()
+        self.reports: list[FileReport] = []
+        self.refused: str | None = None  # why it loaded nothing, when it refused
+
+    def report(self, refused: str | None = None) -> LoadReport:
+        """The report so far: every file, sorted, and how long the load has taken."""
+        seconds = asyncio.get_running_loop().time() - self.began
+        files = () if refused else tuple(sorted(self.reports, key=lambda r: r.file_name))
+        return LoadReport(str(self.folder), files, self.started, seconds, refused)
+
+    async def run(self, *, allow_removals: bool) -> tuple[int, SearchIndex] | None:
+        """Load the folder; the index written and its generation, when the articles changed.
+        Raises StaleRead when another process wrote articles meanwhile (start again)."""
+        generation = await self.db.generation()
+        known = {
+            str(row[0]): (str(row[1]), int(row[2]))
+            for row in await Reads(self.db.writer, self.db.path).rows(
+                "SELECT file_name, content_hash, id FROM articles"
+            )
+        }
+        candidates = await asyncio.to_thread(read_folder, self.folder, self.max_bytes)
+        to_parse: list[Candidate] = []
+        for candidate in candidates:
+            previous = known.get(candidate.file_name)
+            if candidate.reason is not None:
+                self.reports.append(FileReport(candidate.file_name, "failed", candidate.reason))
+            elif previous is not None and previous[0] == candidate.content_hash:
+                self.reports.append(FileReport(candidate.file_name, "unchanged"))
+            else:
+                to_parse.append(candidate)
+        present = {c.file_name for c in candidates}
+        removed = sorted(name for name in known if name not in present)
+        refused = (
+            None if allow_removals else removal_refusal(len(removed), len(known), len(present))
+        )
+        if refused is not None:
+            await self.db.execute_write(*audit_row(self.report(refused), self.by))
+            log.warning("refused to load %s: %s", self.folder, refused)
+            self.refused = refused
+            return None
+        self.reports += [FileReport(name, "removed") for name in removed]
+        if not (to_parse or removed):
+            await self.db.execute_write(*audit_row(self.report(), self.by))
+            return None
+        async with self.db.write_lock:
+            return await self._write(
+                parse_all(to_parse, self.timezone.key),
+                [known[n][1] for n in removed],
+                known,
+                generation,
+            )
+
+    async def _write(
+        self,
+        parsed_chunks: AsyncGenerator[list[Parsed], None],
+        removed_ids: list[int],
+        known: dict[str, tuple[str, int]],
+        generation: int,
+    ) -> tuple[int, SearchIndex] | None:
+        """Write parsed articles as they come, removals, the rebuilt index and the audit row:
+        one transaction. The index written, and its generation, are returned (None when only
+        the audit row was).
+
+        A file that failed to parse is only reported; its stored version stays as it was.
+        Raises StaleRead when another process wrote articles after `known` was read.
+        """
+        db = self.db.writer
+        changed = bool(removed_ids)
+        await self.db.begin_write()
+        try:
+            if await self.db.generation() != generation:
+                raise StaleRead
+            if removed_ids:
+                await db.executemany(
+                    "DELETE FROM articles WHERE id = ?", [(i,) for i in removed_ids]
+                )
+            written = generation + 1  # what this load's commit makes the generation
+            surface: dict[str, str] = {}
+            async with contextlib.aclosing(parsed_chunks) as chunks:
+                changed = await self._write_chunks(chunks, known, written, surface) or changed
+            index = await self._rebuild_index(surface) if changed else None
+            await db.execute(*audit_row(self.report(), self.by))
+            if self.stopping():
+                raise LoadStopped("the bot is shutting down")
+            await db.commit()
+        except BaseException as error:
+            with contextlib.suppress(sqlite3.Error):
+                await db.rollback()
+            if isinstance(error, sqlite3.Error):
+                raise storage_error(error, self.db.path) from None
+            raise
+        return (written, index) if index is not None else None
+
+    async def _write_chunks(
+        self,
+        chunks: AsyncGenerator[list[Parsed], None],
+        known: dict[str, tuple[str, int]],
+        written: int,
+        surface: dict[str, str],
+    ) -> bool:
+        """Each chunk of parsed files as one batch of inserts; True when an article was written."""
+        db = self.db.writer
+        ids = await next_ids(db)
+        changed = False
+        async for chunk in chunks:
+            if self.stopping():
+                raise LoadStopped("the bot is shutting down")
+            batch = Batch()
+            for item in chunk:
+                if item.article is None:
+                    self.reports.append(FileReport(item.file_name, "failed", item.error))
+                    continue
+                previous = known.get(item.file_name)
+                outcome: Outcome = "updated" if previous else "added"
+                self.reports.append(FileReport(item.file_name, outcome, title=item.article.title))
+                article_id = previous[1] if previous else ids.take("articles")
+                batch.add(item, article_id, previous is None, self.started, ids, written)
+                for term, word in item.surfaces:
+                    surface.setdefault(term, word)
+            await batch.write(db)
+            changed = changed or batch.articles > 0
+        return changed
+
+    async def _rebuild_index(self, surface: dict[str, str]) -> SearchIndex:
+        """The search index over every stored fact, written in the load's transaction."""
+        db = self.db.writer
+        for term, word in await db.execute_fetchall("SELECT term, surface FROM search_terms"):
+            surface.setdefault(str(term), str(word))
+        facts = [
+            (int(i), str(t)) for i, t in await db.execute_fetchall("SELECT id, terms FROM facts")
+        ]
+        index = await asyncio.to_thread(SearchIndex.build, facts, surface)
+        del facts
+        await db.execute("DELETE FROM search_terms")
+        await db.executemany("INSERT INTO search_terms VALUES (?, ?, ?, ?)", index.rows())
+        await db.execute(
+            "UPDATE search_meta SET generation = generation + 1, fact_count = ?,"
+            " average_length = ?",
+            (index.fact_count, index.average_length),
+        )
+        return index
+
+
+class Ids:
+    """Next free row ids, so a whole load is inserted in a few batches."""
+
+    def __init__(self, start: dict[str, int]) -> None:
+        self._next = dict(start)
+
+    def take(self, table: str) -> int:
+        value = self._next[table]
+        self._next[table] = value + 1
+        return value
+
+
+async def next_ids(db: aiosqlite.Connection) -> Ids:
+    start = {}
+    for table in ("articles", "sources", "sections", "facts", "quotes", "figures"):
+        rows = await db.execute_fetchall(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+        row = next(iter(rows), None)
+        start[table] = int(row[0]) if row else 1
+    return Ids(start)
+
+
+@dataclass(slots=True)
+class Batch:
+    articles: int = 0
+    new_articles: list[tuple[Any, ...]] = field(default_factory=list)
+    updated_articles: list[tuple[Any, ...]] = field(default_factory=list)
+    sources: list[tuple[Any, ...]] = field(default_factory=list)
+    sections: list[tuple[Any, ...]] = field(default_factory=list)
+    facts: list[tuple[Any, ...]] = field(default_factory=list)
+    quotes: list[tuple[Any, ...]] = field(default_factory=list)
+    figures: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def add(
+        self,
+        item: Parsed,
+        article_id: int,
+        new: bool,
+        now: datetime,
+        ids: Ids,
+        generation: int,
+    ) -> None:
+        article = item.article
+        assert article is not None
+        self.articles += 1
+        published = article.published
+        title = article.title or title_from_lead(article.lead)
+        stamp = now.isoformat()
+        values = (
+            title,
+            published.isoformat() if published else None,
+            published.astimezone(UTC).isoformat() if published else None,
+            article.author,
+            article.photo.caption if article.photo else None,
+            article.photo.credit if article.photo else None,
+            article.lead,
+            article.url,
+            item.content_hash,
+            stamp,
+            generation,
+        )
+        if new:
+            self.new_articles.append((article_id, item.file_name, *values, stamp))
+        else:
+            self.updated_articles.append((*values, article_id))
+        self.sources += [
+            (ids.take("sources"), article_id, n, s.name, s.description, s.text)
+            for n, s in enumerate(article.sources)
+        ]
+        texts = [fact.text for _, fact in article.facts]
+        speakers: dict[int, str] = {}  # a fact's position -> who is quoted in it
+        for quote in article.quotes:
+            at = quote.fact
+            if quote.speaker and at is not None and quote.text in texts[at]:
+                speakers.setdefault(at, quote.speaker)
+        fact_ids: list[int] = []
+        position = 0
+        for section_position, section in enumerate(article.sections):
+            section_id = ids.take("sections")
+            self.sections.append(
+                (section_id, article_id, section_position, section.label, section.kind)
+            )
+            for fact in section.facts:
+                fact_id = ids.take("facts")
+                terms = item.fact_terms[position] if position < len(item.fact_terms) else ""
+                speaker = speakers.get(position)
+                self.facts.append(
+                    (fact_id, article_id, section_id, position, fact.text, terms, speaker)
+                )
+                fact_ids.append(fact_id)
+                position += 1
+        self.quotes += [
+            (ids.take("quotes"), article_id, n, q.text, q.speaker)
+            for n, q in enumerate(article.quotes)
+        ]
+        for n, figure in enumerate(article.figures):
+            figure_fact = fact_ids[figure.fact] if figure.fact is not None else None
+            self.figures.append(
+                (
+                    ids.take("figures"),
+                    article_id,
+                    figure_fact,
+                    n,
+                    figure.text,
+                    figure.qualifier,
+                    figure.value,
+                    figure.unit,
+                    figure.claimant,
+                    figure.when,
+                    figure.sentence,
+                )
+            )
+
+    async def write(self, db: aiosqlite.Connection) -> None:
+        # An updated article keeps its row, so its id and loaded_at survive; its parts are new.
+        updated = [(row[-1],) for row in self.updated_articles]
+        for table in ("figures", "quotes", "facts", "sections", "sources"):
+            await db.executemany(f"DELETE FROM {table} WHERE article_id = ?", updated)
+        await db.executemany(
+            "INSERT INTO articles (id, file_name, title, published, published_utc, author,"
+            " photo_caption, photo_credit, lead, url, content_hash, updated_at, generation,"
+            " loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.new_articles,
+        )
+        await db.executemany(
+            "UPDATE articles SET title = ?, published = ?, published_utc = ?, author = ?,"
+            " photo_caption = ?, photo_credit = ?, lead = ?, url = ?, content_hash = ?,"
+            " updated_at = ?, generation = ? WHERE id = ?",
+            self.updated_articles,
+        )
+        await db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)", self.sources)
+        await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)", self.sections)
+        await db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)", self.facts)
+        await db.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)", self.quotes)
+        await db.executemany(
+            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures
+        )
+
+
+def title_from_lead(lead: str) -> str:
+    """A title for an article whose headline could not be told: its first words."""
+    words_ = lead.split()
+    return " ".join(words_[:12]) + ("…" if len(words_) > 12 else "")

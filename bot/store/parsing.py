@@ -1,0 +1,169 @@
+"""Reading the seeds folder and parsing its files: hashed, refused with a reason, parsed by the
+extractor in worker processes that die with their parent."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import multiprocessing
+import multiprocessing.connection
+import os
+import stat
+import threading
+from collections.abc import (
+    AsyncGenerator,
+)
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.extract import ExtractionError, extract_bytes
+from bot.model import Article
+from bot.search import STOPWORDS, stem
+from bot.text import words
+
+ACCEPTED_SUFFIXES = (".txt", ".md")
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+PROCESS_POOL_THRESHOLD = 64  # files to parse before worker processes pay for their start-up
+PARSE_CHUNK = 64
+# A file whose parse takes longer fails as "too complex", so one pathological file cannot hold
+# a load (and the moderator waiting on it) for long; a real article takes milliseconds.
+PARSE_TIME_LIMIT = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    file_name: str
+    content_hash: str
+    article: Article | None
+    error: str | None
+    fact_terms: tuple[str, ...] = ()
+    surfaces: tuple[tuple[str, str], ...] = ()
+
+
+def parse_file(file_name: str, data: bytes, content_hash: str, zone: str) -> Parsed:
+    try:
+        article = extract_bytes(data, timezone=ZoneInfo(zone), time_limit=PARSE_TIME_LIMIT)
+    except ExtractionError as error:
+        return Parsed(file_name, content_hash, None, str(error))
+    terms: list[str] = []
+    surfaces: dict[str, str] = {}  # index term -> a word as written, for suggestions
+    for _, fact in article.facts:
+        fact_terms = []
+        for word in words(fact.text):
+            if word not in STOPWORDS:
+                term = stem(word)
+                fact_terms.append(term)
+                surfaces.setdefault(term, word)
+        terms.append(" ".join(fact_terms))
+    return Parsed(file_name, content_hash, article, None, tuple(terms), tuple(surfaces.items()))
+
+
+@dataclass(slots=True)
+class Candidate:
+    file_name: str
+    path: Path
+    data: bytes | None = None
+    content_hash: str | None = None
+    reason: str | None = None
+
+
+class FolderUnavailable(FileNotFoundError):
+    """The seeds folder does not exist, or is not a folder."""
+
+
+def read_folder(folder: Path, max_bytes: int) -> list[Candidate]:
+    """The article files directly in `folder`, read and hashed; refusals carry their reason."""
+    if folder.exists() and not folder.is_dir():
+        raise FolderUnavailable(f"the seeds folder {folder} is a file, not a folder")
+    if not folder.is_dir():
+        raise FolderUnavailable(f"the seeds folder {folder} does not exist")
+    root = folder.resolve()
+    found: list[Candidate] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(entry.path)
+        if not entry.name.lower().endswith(ACCEPTED_SUFFIXES) or entry.name.startswith("."):
+            continue
+        candidate = Candidate(entry.name, path)
+        found.append(candidate)
+        try:
+            if entry.is_symlink() and path.resolve().parent != root:
+                candidate.reason = "a link to a file outside the seeds folder; not followed"
+                continue
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                candidate.reason = "not a regular file"
+                continue
+            if info.st_size > max_bytes:
+                candidate.reason = (
+                    f"too large: {info.st_size:,} bytes, the limit is {max_bytes:,} bytes"
+                )
+                continue
+            with path.open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+            if len(data) > max_bytes:  # it grew since stat()
+                candidate.reason = f"too large: over the limit of {max_bytes:,} bytes"
+                continue
+        except OSError as error:
+            candidate.reason = f"cannot be read: {error.strerror or error}"
+            continue
+        candidate.data = data
+        candidate.content_hash = hashlib.sha256(data).hexdigest()
+    return found
+
+
+async def parse_all(candidates: list[Candidate], zone: str) -> AsyncGenerator[list[Parsed], None]:
+    """Parsed files in chunks, as they are ready: in worker processes when there are many."""
+    jobs = [(c.file_name, c.data or b"", c.content_hash or "", zone) for c in candidates]
+    for candidate in candidates:
+        candidate.data = None  # the jobs hold the bytes now; let them go as chunks finish
+    chunks = [jobs[i : i + PARSE_CHUNK] for i in range(0, len(jobs), PARSE_CHUNK)]
+    if len(jobs) < PROCESS_POOL_THRESHOLD:
+        for chunk in chunks:
+            yield await asyncio.to_thread(parse_chunk, chunk)
+        return
+    loop = asyncio.get_running_loop()
+    workers = os.cpu_count() or 1
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=exit_with_parent
+    )
+    try:
+        # A few chunks in flight keep the workers busy; more would hold thousands of parsed
+        # articles in memory while the writer catches up.
+        waiting = iter(chunks)
+        running = [
+            loop.run_in_executor(executor, parse_chunk, chunk)
+            for chunk in itertools.islice(waiting, workers * 2)
+        ]
+        while running:
+            yield await running.pop(0)
+            following = next(waiting, None)
+            if following is not None:
+                running.append(loop.run_in_executor(executor, parse_chunk, following))
+    finally:
+        # Never wait here, on the event loop: a stopped load leaves chunks in flight, and the
+        # workers exit by themselves once those are done.
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def exit_with_parent() -> None:
+    """In a parse worker: exit as soon as the process that started it is gone, also when it was
+    killed with SIGKILL, which runs none of its clean-up."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(
+        target=watch, args=(parent.sentinel,), name="watch-parent", daemon=True
+    ).start()
+
+
+def parse_chunk(jobs: list[tuple[str, bytes, str, str]]) -> list[Parsed]:
+    return [parse_file(*job) for job in jobs]

@@ -1,0 +1,236 @@
+"""Reading the articles: the queries on one connection, and the snapshot of one commit that
+every command reads, its search index in memory and its view of the database pinned there."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import (
+    Iterable,
+    Sequence,
+)
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.model import Figure
+from bot.search import SearchIndex
+from bot.store.errors import storage_error
+from bot.store.rows import (
+    ARTICLE_COLUMNS,
+    ArticleRow,
+    FactRow,
+    FigureRow,
+    QuoteRow,
+    SourceRow,
+    article_row,
+)
+
+
+class Reads:
+    """The article queries on one connection: the store's live view of the database, or a
+    snapshot's view, pinned by an open read transaction to the commit the snapshot was read at."""
+
+    __slots__ = ("db", "path")
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    async def rows(self, sql: str, args: Sequence[Any] = ()) -> Iterable[sqlite3.Row]:
+        try:
+            return await self.db.execute_fetchall(sql, args)
+        except sqlite3.Error as error:
+            raise storage_error(error, self.path) from None
+
+    async def one(self, sql: str, args: Sequence[Any] = ()) -> Sequence[Any] | None:
+        """The first row, its statement finished: a statement left open blocks COMMIT."""
+        return next(iter(await self.rows(sql, args)), None)
+
+    async def generation(self) -> int:
+        """How many times the articles have changed: each load that changes them counts one."""
+        row = await self.one("SELECT generation FROM search_meta")
+        assert row is not None  # written by the first migration
+        return int(row[0])
+
+    async def facts(self, ids: Iterable[int]) -> dict[int, FactRow]:
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = await self.rows(
+            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms"
+            " FROM facts f JOIN sections s ON s.id = f.section_id"
+            f" WHERE f.id IN ({marks})",
+            wanted,
+        )
+        return {int(row[0]): FactRow(*row) for row in rows}
+
+    async def article_facts(self, article_id: int) -> list[FactRow]:
+        rows = await self.rows(
+            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms"
+            " FROM facts f JOIN sections s ON s.id = f.section_id"
+            " WHERE f.article_id = ? ORDER BY f.position",
+            (article_id,),
+        )
+        return [FactRow(*row) for row in rows]
+
+    async def sources(self, article_id: int) -> list[SourceRow]:
+        rows = await self.rows(
+            "SELECT name, description FROM sources WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        )
+        return [SourceRow(*row) for row in rows]
+
+    async def sources_of(self, article_ids: Sequence[int]) -> dict[int, list[SourceRow]]:
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        rows = await self.rows(
+            "SELECT article_id, name, description FROM sources"
+            f" WHERE article_id IN ({marks}) ORDER BY article_id, position",
+            list(article_ids),
+        )
+        found: dict[int, list[SourceRow]] = {}
+        for article_id, name, description in rows:
+            found.setdefault(int(article_id), []).append(SourceRow(name, description))
+        return found
+
+    async def quotes(
+        self, *, article_id: int | None = None, speaker: str | None = None
+    ) -> list[QuoteRow]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            args.append(article_id)
+        if speaker is not None:
+            clauses.append("speaker = ?")
+            args.append(speaker)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = await self.rows(
+            f"SELECT article_id, text, speaker FROM quotes {where}"
+            " ORDER BY article_id DESC, position",
+            args,
+        )
+        return [QuoteRow(*row) for row in rows]
+
+    async def figures(
+        self, *, article_id: int | None = None, fact_ids: Sequence[int] | None = None
+    ) -> list[FigureRow]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            args.append(article_id)
+        if fact_ids is not None:
+            clauses.append(f"fact_id IN ({','.join('?' * len(fact_ids))})")
+            args += list(fact_ids)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = await self.rows(
+            "SELECT article_id, fact_id, text, qualifier, value, unit, claimant, when_text,"
+            f" sentence FROM figures {where} ORDER BY article_id DESC, position",
+            args,
+        )
+        return [FigureRow(row[0], row[1], Figure(*row[2:])) for row in rows]
+
+    async def articles_by_id(self, ids: Sequence[int]) -> list[ArticleRow]:
+        """The articles with these ids that are still there, in the order given."""
+        if not ids:
+            return []
+        rows = await self.rows(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(ids))})",
+            list(ids),
+        )
+        found = {row.id: row for row in map(article_row, rows)}
+        return [found[i] for i in ids if i in found]
+
+    async def changed_articles(
+        self, *, after_generation: int | None, up_to_generation: int | None, since: datetime
+    ) -> list[ArticleRow]:
+        """The articles written by the loads after `after_generation` up to `up_to_generation`
+        (None: no bound), newest first; without a lower bound, those updated after `since`."""
+        rows = await self.rows(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE (? IS NULL OR generation > ?)"
+            " AND (? IS NULL OR generation <= ?)"
+            " ORDER BY COALESCE(published_utc, loaded_at) DESC, id DESC",
+            (after_generation, after_generation, up_to_generation, up_to_generation),
+        )
+        articles = [article_row(row) for row in rows]
+        if after_generation is None:
+            articles = [a for a in articles if a.updated_at > since]
+        return articles
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the store knew at one commit, and a view of the database pinned there: a reader
+    takes one and sees that state in memory and on disk alike, whatever loads commit meanwhile."""
+
+    generation: int
+    read: Reads
+    index: SearchIndex
+    articles: tuple[ArticleRow, ...]  # newest first
+    speakers: tuple[str, ...]  # most quoted first
+    topics: tuple[str, ...] = ()  # what readers may ask about, most frequent first
+    by_id: dict[int, ArticleRow] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)  # derived, built on use
+
+    def article(self, article_id: int) -> ArticleRow | None:
+        return self.by_id.get(article_id)
+
+
+async def read_snapshot(view: Reads, index: SearchIndex | None = None) -> Snapshot:
+    """The snapshot at the state `view` is pinned to; `index`, when the caller built it for
+    that state, spares reading it back."""
+    meta = await view.one("SELECT generation, fact_count, average_length FROM search_meta")
+    assert meta is not None  # written by the first migration
+    if index is None:
+        terms = await view.rows("SELECT term, df, postings, surface FROM search_terms")
+        index = await asyncio.to_thread(
+            SearchIndex.from_rows,
+            ((str(t), int(d), bytes(p), str(s)) for t, d, p, s in terms),
+            int(meta[1]),
+            float(meta[2]),
+        )
+    articles = tuple(
+        article_row(row)
+        for row in await view.rows(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles"
+            " ORDER BY COALESCE(published_utc, loaded_at) DESC, id DESC"
+        )
+    )
+    speakers = tuple(
+        str(row[0])
+        for row in await view.rows(
+            "SELECT speaker FROM quotes WHERE speaker IS NOT NULL"
+            " GROUP BY speaker ORDER BY count(*) DESC, speaker"
+        )
+    )
+    names = await view.rows(
+        "SELECT name FROM sources GROUP BY name ORDER BY count(*) DESC LIMIT 2000"
+    )
+    return Snapshot(
+        int(meta[0]),
+        view,
+        index,
+        articles,
+        speakers,
+        topics_of(index, [*speakers, *(str(row[0]) for row in names)]),
+        {a.id: a for a in articles},
+    )
+
+
+TOPICS_KEPT = 50_000
+
+
+def topics_of(index: SearchIndex, names: list[str]) -> tuple[str, ...]:
+    """Autocomplete material: people and sources by name, then the index's words by frequency."""
+    ranked = sorted(index.df.items(), key=lambda item: -item[1])
+    surfaces = (
+        index.surface.get(term, term) for term, _ in ranked if len(term) > 2 and not term.isdigit()
+    )
+    return tuple(dict.fromkeys([*names, *surfaces]))[:TOPICS_KEPT]

@@ -1,0 +1,175 @@
+"""The database's schema: each migration, and the mark that a file is newsdesk's."""
+
+# Marks the file as newsdesk's (PRAGMA application_id), so that another application's SQLite
+# file is never taken for ours: "nwsd".
+APPLICATION_ID = 0x6E777364
+# Each entry upgrades the schema by one version; `PRAGMA user_version` says which have run.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles and what was extracted from them; the search index as blobs.
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        file_name TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        published TEXT,
+        published_utc TEXT,
+        author TEXT,
+        photo_caption TEXT,
+        photo_credit TEXT,
+        lead TEXT NOT NULL,
+        loaded_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        text TEXT NOT NULL
+    );
+    CREATE TABLE sections (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        label TEXT,
+        kind TEXT NOT NULL
+    );
+    CREATE TABLE facts (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        terms TEXT NOT NULL,
+        speaker TEXT
+    );
+    CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT
+    );
+    CREATE TABLE figures (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        fact_id INTEGER REFERENCES facts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        qualifier TEXT,
+        value REAL NOT NULL,
+        unit TEXT NOT NULL,
+        claimant TEXT,
+        when_text TEXT,
+        sentence TEXT NOT NULL
+    );
+    CREATE INDEX sources_article ON sources(article_id);
+    CREATE INDEX sections_article ON sections(article_id);
+    CREATE INDEX facts_article ON facts(article_id);
+    CREATE INDEX facts_section ON facts(section_id);
+    CREATE INDEX quotes_article ON quotes(article_id);
+    CREATE INDEX figures_article ON figures(article_id);
+    CREATE INDEX figures_fact ON figures(fact_id);
+    CREATE TABLE search_terms (
+        term TEXT PRIMARY KEY,
+        df INTEGER NOT NULL,
+        postings BLOB NOT NULL,
+        surface TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE search_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL,
+        fact_count INTEGER NOT NULL,
+        average_length REAL NOT NULL
+    );
+    INSERT INTO search_meta VALUES (1, 0, 0, 1.0);
+    """,
+    # 2: the page address, when an article file carries it, so that digests can link it.
+    """
+    ALTER TABLE articles ADD COLUMN url TEXT;
+    """,
+    # 3: the audit trail of reloads: who, when, and what came of it.
+    """
+    CREATE TABLE reloads (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        guild_id INTEGER,
+        user_id INTEGER,
+        user_name TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        failed INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        files TEXT NOT NULL
+    );
+    CREATE INDEX reloads_at ON reloads(at);
+    """,
+    # 4: daily digests: each server's schedule, and one row per server and local day, whose
+    # primary key is the claim that makes a day's digest go out once. Each article keeps the
+    # generation of the load that last wrote it: a digest covers a range of generations, which
+    # (unlike clock times) are only seen once committed, so no article falls between two digests.
+    """
+    ALTER TABLE articles ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_generation ON articles(generation);
+    CREATE TABLE digest_settings (
+        guild_id INTEGER PRIMARY KEY,
+        channel_id INTEGER,
+        post_time TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        skip_empty INTEGER NOT NULL,
+        schedule_from TEXT,
+        updated_by INTEGER,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE digest_days (
+        guild_id INTEGER NOT NULL,
+        local_date TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        status TEXT NOT NULL,
+        channel_id INTEGER,
+        since TEXT NOT NULL,
+        until TEXT NOT NULL,
+        after_generation INTEGER,
+        up_to_generation INTEGER NOT NULL,
+        claimed_at TEXT NOT NULL,
+        finished_at TEXT,
+        attempts INTEGER NOT NULL,
+        next_attempt_at TEXT,
+        error TEXT,
+        articles INTEGER NOT NULL DEFAULT 0,
+        message_ids TEXT NOT NULL DEFAULT '[]',
+        article_ids TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (guild_id, local_date)
+    ) WITHOUT ROWID;
+    """,
+    # 5: the command tree last published for each application, by its hash, so that start-up
+    # publishes the commands only when they changed (Discord rate-limits global syncs).
+    """
+    CREATE TABLE command_syncs (
+        application_id INTEGER NOT NULL,
+        scope TEXT NOT NULL,
+        tree_hash TEXT NOT NULL,
+        synced_at TEXT NOT NULL,
+        PRIMARY KEY (application_id, scope)
+    ) WITHOUT ROWID;
+    """,
+    # 6: a server's digest settings keep only what its moderators set, as JSON, merged over the
+    # defaults when read: a default changed later reaches every server that did not set it.
+    # The rows of 4 held every value; they are kept, as set.
+    """
+    CREATE TABLE digest_servers (
+        guild_id INTEGER PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_by INTEGER,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO digest_servers SELECT guild_id, json_object('channel_id', channel_id, 'at',
+        post_time, 'zone', timezone, 'enabled', json(CASE WHEN enabled THEN 'true' ELSE 'false'
+        END), 'skip_empty', json(CASE WHEN skip_empty THEN 'true' ELSE 'false' END),
+        'schedule_from', schedule_from), updated_by, updated_at FROM digest_settings;
+    DROP TABLE digest_settings;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
