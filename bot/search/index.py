@@ -1,4 +1,5 @@
-"""Fact search: analysis, a newsroom lexicon, an impact-ordered inverted index and ranking."""
+"""The search index: an inverted index from terms to facts, each posting list ordered by BM25
+impact; a query understood (typos, synonyms, aliases) and the facts worth ranking."""
 
 from __future__ import annotations
 
@@ -7,111 +8,11 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import pairwise
-
-from rapidfuzz import fuzz
 
 from bot.fuzzy import lookalikes, typo_cutoff
-from bot.text import fold, singular, words
-
-# --- Analysis -----------------------------------------------------------------------------------
-
-STOPWORDS = frozenset(
-    """a an the and or but of to in on at by for from with as is are was were be been being have
-    has had do does did it its this that these those there their they them he she his her him we
-    our you your i me my not no so than then also about into over under after before since which
-    who whom what when where why how all any some such can could would should will shall may might
-    must very more most other only own same just up out off again further once both each few
-    per among between during while against through until""".split()
-)
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """A light English stemmer: plurals, -ing, -ed; enough to join "shipments" and "shipment"."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word.endswith("ied") and len(word) > 4:
-        return word[:-3] + "y"
-    one = singular(word)
-    if one != word:
-        return one
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            root = word[: -len(suffix)]
-            if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "lsz":
-                root = root[:-1]  # shipped -> ship
-            return root
-    return word
-
-
-def analyze(text: str) -> list[str]:
-    """Index terms of a text, in order: folded, stemmed, without stopwords."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
-
-
-# --- The newsroom lexicon, as data ---------------------------------------------------------------
-# Words in a group stand for each other in queries. Irregular forms are listed, since the stemmer
-# does not know that "sent" is "send".
-SYNONYMS: tuple[tuple[str, ...], ...] = (
-    (
-        "shipment",
-        "ship",
-        "shipped",
-        "send",
-        "sent",
-        "deliver",
-        "delivered",
-        "delivery",
-        "supply",
-        "supplied",
-        "transfer",
-        "transferred",
-        "container",
-    ),
-    ("pact", "treaty", "agreement", "accord", "deal"),
-    ("arms", "weapon", "munition", "ammunition", "ammo", "shell"),
-    ("attack", "strike", "assault", "shelling", "bombardment"),
-    ("drone", "uav", "shahed"),
-    ("killed", "dead", "death", "casualty", "victim"),
-    ("aid", "assistance", "help", "support", "package"),
-    ("talks", "negotiation", "meeting", "summit"),
-    ("sanction", "restriction", "embargo"),
-    ("army", "military", "troops", "soldier", "forces"),
-)
-# Names that mean the same place or party: a query for one finds the others.
-ALIASES: tuple[tuple[str, ...], ...] = (
-    ("north korea", "dprk", "pyongyang", "north korean"),
-    ("russia", "kremlin", "moscow", "russian federation"),
-    ("ukraine", "kyiv"),
-    ("united states", "us", "usa", "washington", "america"),
-    ("south korea", "seoul", "republic of korea"),
-    ("kim jong un", "kim jong-un"),
-    ("zelenskyy", "zelensky", "zelenskiy"),
-)
-SYNONYM_WEIGHT = 0.6
-ALIAS_WEIGHT = 0.9
-TYPO_WEIGHT = 0.8
-
-
-def _term_groups() -> dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]]:
-    """Each lexicon phrase (as index terms) -> the phrases it also stands for, with a weight."""
-    related: dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]] = defaultdict(list)
-    for groups, weight in ((SYNONYMS, SYNONYM_WEIGHT), (ALIASES, ALIAS_WEIGHT)):
-        for group in groups:
-            phrases = list(dict.fromkeys(tuple(analyze(p)) or (p,) for p in group))
-            for phrase in phrases:
-                related[phrase] += [(other, weight) for other in phrases if other != phrase]
-    return dict(related)
-
-
-LEXICON = _term_groups()
-
-
-# --- Queries ----------------------------------------------------------------------------------
+from bot.search.analysis import STOPWORDS, analyze, stem
+from bot.search.lexicon import LEXICON, SYNONYM_WEIGHT, TYPO_WEIGHT
+from bot.text import words
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +30,6 @@ class Query:
     terms: tuple[QueryTerm, ...]
     suggestions: tuple[str, ...] = ()  # known words that look like its unknown ones
 
-
-# --- The index ----------------------------------------------------------------------------------
 
 K1, B = 1.2, 0.75
 POSTINGS_KEPT = 2000  # per term, the facts where it weighs most; enough for the top of any query
@@ -301,74 +200,3 @@ class SearchIndex:
                 found.append((score, self.df.get(choice, 0), self.surface.get(choice, choice)))
         found.sort(key=lambda hit: (-hit[0], -hit[1]))
         return list(dict.fromkeys(surface for _, _, surface in found))[:limit]
-
-
-# --- Ranking ------------------------------------------------------------------------------------
-
-MIN_COVERAGE = 0.5  # share of the query's weight a fact must match to count as an answer
-RELATIVE_FLOOR = 0.35  # results far below the best one are noise
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    fact_id: int
-    score: float
-    coverage: float
-
-
-def rank(
-    index: SearchIndex, query: Query, facts: dict[int, tuple[str, str]], limit: int
-) -> list[Scored]:
-    """Score candidate facts (id -> text, index terms) against the query; best first, weak
-    ones dropped."""
-    concept_weight = [
-        index.idf(c) if c in index.df else _unknown_idf(index) for c in query.concepts
-    ]
-    total_weight = sum(concept_weight) or 1.0
-    query_words = " ".join(words(query.text))
-    scored: list[Scored] = []
-    for fact_id, (text, terms) in facts.items():
-        tokens = terms.split()
-        counts = Counter(tokens)
-        norm = K1 * (1 - B + B * len(tokens) / index.average_length)
-        contributions: dict[int, list[float]] = defaultdict(list)
-        for term in query.terms:
-            tf = counts.get(term.term, 0)
-            if tf:
-                contributions[term.concept].append(
-                    term.weight * index.idf(term.term) * tf * (K1 + 1) / (tf + norm)
-                )
-        if not contributions:
-            continue
-        # The best match of a query word counts whole, its other synonyms half: a fact with the
-        # word itself beats one that only has two of its synonyms.
-        per_concept = {
-            concept: max(values) + 0.5 * (sum(values) - max(values))
-            for concept, values in contributions.items()
-        }
-        coverage = sum(concept_weight[c] for c in per_concept) / total_weight
-        if coverage < MIN_COVERAGE:
-            continue
-        score = sum(per_concept.values()) * coverage
-        score += _phrase_bonus(query.concepts, tokens) * score
-        score += 0.5 * fuzz.partial_ratio(query_words, fold(text), processor=None) / 100
-        scored.append(Scored(fact_id, score, coverage))
-    scored.sort(key=lambda s: (-s.score, s.fact_id))
-    if scored:
-        floor = scored[0].score * RELATIVE_FLOOR
-        scored = [s for s in scored if s.score >= floor]
-    return scored[:limit]
-
-
-def _unknown_idf(index: SearchIndex) -> float:
-    """A word the index has never seen weighs like the rarest word: it cannot be ignored."""
-    return math.log(1 + (index.fact_count + 0.5) / 0.5)
-
-
-def _phrase_bonus(concepts: tuple[str, ...], tokens: list[str]) -> float:
-    """Query words next to each other in the fact: "artillery shells" beats the two apart."""
-    if len(concepts) < 2:
-        return 0.0
-    pairs = set(pairwise(tokens))
-    near = sum(1 for pair in pairwise(concepts) if pair in pairs)
-    return 0.5 * near / (len(concepts) - 1)
