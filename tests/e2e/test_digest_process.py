@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from bot.store import DigestDay, Store
-from tests.e2e import test_bot_process
 from tests.e2e.fake_discord import (
     CHANNEL_ID,
     EMBED_LINKS,
@@ -26,11 +25,7 @@ from tests.e2e.fake_discord import (
     FakeDiscord,
     RecordedRequest,
 )
-from tests.e2e.test_bot_process import START_SECONDS, TOKEN, BotProcess, Launch
-
-# The fixtures of the bot process tests: pytest finds fixtures among a module's attributes.
-fake = test_bot_process.fake
-launch = test_bot_process.launch
+from tests.e2e.process import START_SECONDS, TOKEN, BotProcess, Launch
 
 CHANNEL_MESSAGE = 4
 DIGEST_ENV = {

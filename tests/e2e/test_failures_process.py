@@ -14,13 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import test_bot_process
 from tests.e2e.fake_discord import APP_ID, OWNER, FakeDiscord
-from tests.e2e.test_bot_process import REPO, START_SECONDS, TOKEN, Launch
-
-# The fixtures of the bot process tests: pytest finds fixtures among a module's attributes.
-fake = test_bot_process.fake
-launch = test_bot_process.launch
+from tests.e2e.process import REPO, START_SECONDS, TOKEN, Launch
 
 CHANNEL_MESSAGE, DEFERRED = 4, 5
 GLOBAL_COMMANDS = f"/applications/{APP_ID}/commands"
