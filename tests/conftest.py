@@ -13,6 +13,7 @@ from bot.store import Store
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_cc92a137cd6d6a98.txt"
 ARTICLES = REPO / "tests" / "data" / "articles"
+SEED_TITLE = "Putin and Kim Jong Un sign agreement foreseeing assistance in case of aggression"
 
 
 @pytest.fixture

@@ -1,192 +1,24 @@
-"""The digest core: slots across daylight saving, what is due, claims that post once, retries."""
+"""Posting each server's digest once a day: claims, retries, /digest now, what each covers."""
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
 from bot.desk import UserError
 from bot.digest import (
     MAX_ATTEMPTS,
     RETRY_DELAYS,
     Digest,
     DigestPosted,
-    Digests,
-    DigestSettings,
     PostFailed,
-    complete_zone,
-    slot,
-    zone_named,
 )
 from bot.store import Store, StoreBusy
 from bot.store.digests import DigestRecords
+from tests.bot.digest.helpers import CHANNEL, GUILD, KYIV, OTHER_GUILD, Channel, Clock, digests_for
 from tests.conftest import ARTICLES
-
-KYIV = ZoneInfo("Europe/Kyiv")
-NEW_YORK = ZoneInfo("America/New_York")
-GUILD = 7001
-OTHER_GUILD = 7002
-CHANNEL = 8001
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move_to(self, when: datetime) -> None:
-        self.now = when.astimezone(UTC)
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
-@dataclass
-class Channel:
-    """Where a digest goes: records each posting, or fails as told."""
-
-    posts: list[Digest] = field(default_factory=list)
-    messages: int = 0
-    fail_with: str | None = None
-    fail_after: int = 0  # messages sent before failing
-    skips: list[int] = field(default_factory=list)
-
-    async def __call__(self, channel_id: int, digest: Digest, *, skip: int) -> list[int]:
-        self.skips.append(skip)
-        if self.fail_with is not None:
-            sent = list(range(self.messages + 1, self.messages + 1 + self.fail_after))
-            self.messages += self.fail_after
-            raise PostFailed(self.fail_with, sent)
-        self.posts.append(digest)
-        self.messages += 1
-        return [self.messages]
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 3, 27, 4, 0, tzinfo=UTC))  # 06:00 in Kyiv, the Friday before DST
-
-
-@pytest.fixture
-async def clocked_store(tmp_path: Path, seeds: Path, clock: Clock) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "digest.sqlite3", clock=clock)
-    await store.load_folder(seeds)
-    yield store
-    await store.close()
-
-
-def digests_for(store: Store, clock: Clock, *, digest_skip_empty: bool = False) -> Digests:
-    settings = Settings(
-        digest_channel_id=CHANNEL,
-        digest_time=time(8, 0),
-        digest_timezone=KYIV,
-        digest_skip_empty=digest_skip_empty,
-    )
-    return Digests(
-        store,
-        DigestSettings.defaults(settings),
-        clock=clock,
-        channel_guild=lambda channel: GUILD if channel == CHANNEL else None,
-    )
-
-
-# --- when ---------------------------------------------------------------------------------------
-
-
-def test_eight_in_kyiv_stays_eight_across_the_spring_change() -> None:
-    assert slot(date(2026, 3, 28), time(8, 0), KYIV) == datetime(2026, 3, 28, 6, 0, tzinfo=UTC)
-    assert slot(date(2026, 3, 29), time(8, 0), KYIV) == datetime(2026, 3, 29, 5, 0, tzinfo=UTC)
-
-
-def test_new_york_changes_on_its_own_date() -> None:
-    assert slot(date(2026, 3, 7), time(8, 30), NEW_YORK) == datetime(2026, 3, 7, 13, 30, tzinfo=UTC)
-    assert slot(date(2026, 3, 8), time(8, 30), NEW_YORK) == datetime(2026, 3, 8, 12, 30, tzinfo=UTC)
-
-
-def test_a_time_in_the_skipped_hour_comes_an_hour_later_by_the_clock() -> None:
-    at = slot(date(2026, 3, 29), time(3, 30), KYIV)  # Kyiv jumps from 03:00 to 04:00
-    assert at.astimezone(KYIV).time() == time(4, 30)
-
-
-def test_a_time_in_the_repeated_hour_is_its_first_pass() -> None:
-    at = slot(date(2026, 10, 25), time(3, 30), KYIV)  # 03:00-04:00 happens twice
-    assert at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
-
-
-async def test_nothing_is_due_before_the_time_and_today_is_due_after_it(
-    clocked_store: Store, clock: Clock
-) -> None:
-    digests = digests_for(clocked_store, clock)
-    config = await digests.config(GUILD)
-    assert config.due_date(datetime(2026, 3, 27, 5, 59, tzinfo=UTC)) is None
-    assert config.due_date(datetime(2026, 3, 27, 6, 0, tzinfo=UTC)) == date(2026, 3, 27)
-    # Until the day ends in Kyiv: that is the catch-up after downtime.
-    assert config.due_date(datetime(2026, 3, 27, 21, 59, tzinfo=UTC)) == date(2026, 3, 27)
-
-
-async def test_the_default_channel_serves_only_its_own_server(
-    clocked_store: Store, clock: Clock
-) -> None:
-    digests = digests_for(clocked_store, clock)
-    assert (await digests.config(GUILD)).channel_id == CHANNEL
-    assert (await digests.config(OTHER_GUILD)).channel_id is None
-    assert (await digests.config(OTHER_GUILD)).due_date(clock.now + timedelta(hours=5)) is None
-
-
-async def test_a_time_set_after_it_passed_today_first_comes_tomorrow(
-    clocked_store: Store, clock: Clock
-) -> None:
-    clock.move_to(datetime(2026, 3, 27, 10, 0, tzinfo=KYIV))
-    digests = digests_for(clocked_store, clock)
-    changed = await digests.configure(GUILD, by=1, change="time", at=time(9, 0))
-    assert changed.status.next_post == datetime(2026, 3, 28, 9, 0, tzinfo=KYIV)
-    assert await digests.run_due([GUILD], Channel()) == []
-
-
-# --- zones --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("typed", "zone"),
-    [
-        ("Europe/Kyiv", "Europe/Kyiv"),
-        ("europe/kyiv", "Europe/Kyiv"),
-        ("Kyiv", "Europe/Kyiv"),
-        ("new york", "America/New_York"),
-        ("utc", "UTC"),
-    ],
-)
-def test_a_zone_is_found_by_name_or_city(typed: str, zone: str) -> None:
-    found = zone_named(typed)
-    assert isinstance(found, ZoneInfo)
-    assert found.key == zone
-
-
-def test_an_unknown_zone_gets_suggestions_not_a_guess() -> None:
-    found = zone_named("Europe/Kyev")
-    assert isinstance(found, UserError)
-    assert "Europe/Kyiv" in found.suggestions
-
-
-def test_zone_autocomplete_offers_the_city_being_typed_first() -> None:
-    choices = complete_zone("kyi")
-    assert choices[0] == "Europe/Kyiv"
-    assert len(complete_zone("")) == 25
-    assert all(len(name) <= 100 for name in complete_zone("a"))
-    assert "America/New_York" in complete_zone("new y")
-
-
-# --- posting once -------------------------------------------------------------------------------
 
 
 async def test_a_due_digest_is_posted_once(clocked_store: Store, clock: Clock) -> None:
@@ -456,16 +288,6 @@ async def test_a_new_article_corrected_before_its_first_digest_is_new(
     assert not item.updated
 
 
-def test_a_skipped_hour_before_midnight_keeps_the_digest_on_its_day() -> None:
-    nuuk = ZoneInfo("America/Nuuk")  # its clocks skip from 23:00 to 00:00 on 28 March 2026
-    at = slot(date(2026, 3, 28), time(23, 30), nuuk)
-    assert at.astimezone(nuuk).date() == date(2026, 3, 28)
-    assert at.astimezone(nuuk).time() == time(22, 30)  # an hour earlier, not the next day
-
-
-# --- failures and changes -----------------------------------------------------------------------
-
-
 async def test_a_new_channel_after_a_failure_gets_the_retry_afresh(
     clocked_store: Store, clock: Clock
 ) -> None:
@@ -550,19 +372,3 @@ async def test_a_retry_resumes_on_the_same_articles_even_if_one_was_edited(
     resumed = channel.posts[0]
     assert resumed.article_ids == failed.article_ids
     assert len(failed.article_ids) == 3
-
-
-async def test_after_a_move_west_status_skips_a_day_already_posted(
-    clocked_store: Store, clock: Clock
-) -> None:
-    digests = digests_for(clocked_store, clock)
-    clock.move_to(datetime(2026, 6, 10, 8, 0, tzinfo=KYIV))
-    await digests.run_due([GUILD], Channel())  # the 10th, by Kyiv's calendar
-    clock.move_to(datetime(2026, 6, 10, 6, 0, tzinfo=UTC))  # still the 9th in Los Angeles
-
-    changed = await digests.configure(
-        GUILD, by=1, change="zone", zone=ZoneInfo("America/Los_Angeles"), at=time(0, 30)
-    )
-
-    la = ZoneInfo("America/Los_Angeles")
-    assert changed.status.next_post == datetime(2026, 6, 11, 0, 30, tzinfo=la)

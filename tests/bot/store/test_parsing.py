@@ -1,0 +1,144 @@
+"""Reading and parsing the folder's files: refusals, what is read, worker processes."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import bot.store
+import bot.store.parsing
+from bot.store import Store
+from tests.bot.store.helpers import outcomes
+from tests.conftest import ARTICLES, REPO, SEED
+
+
+async def test_unchanged_files_are_not_parsed_again(
+    store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("an unchanged file was parsed")
+
+    monkeypatch.setattr(bot.store.parsing, "parse_file", refuse)
+
+    report = await store.load_folder(seeds)
+
+    assert report.count("unchanged") == 3
+
+
+async def test_too_large_file_is_refused_without_being_loaded(store: Store, seeds: Path) -> None:
+    (seeds / "huge.txt").write_bytes(b"Headline of a huge file\n\n" + b"word " * 5000)
+
+    report = await store.load_folder(seeds, max_bytes=10_000)
+
+    failed = {f.file_name: f.reason for f in report.files if f.outcome == "failed"}
+    assert failed["huge.txt"] is not None
+    assert "too large" in failed["huge.txt"]
+
+
+async def test_only_article_files_directly_in_the_folder_are_read(
+    store: Store, seeds: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.txt"
+    shutil.copy(ARTICLES / "07_melitopol_explosions.txt", outside)
+    (seeds / "link.txt").symlink_to(outside)
+    (seeds / "nested").mkdir()
+    shutil.copy(ARTICLES / "09_yonhap_nk_missiles.txt", seeds / "nested" / "deep.txt")
+    shutil.copy(ARTICLES / "10_charlemagne_updated_footer.txt", seeds / "notes.md")
+    (seeds / "image.png").write_bytes(b"\x89PNG")
+
+    report = await store.load_folder(seeds)
+
+    assert outcomes(report)["link.txt"] == "failed"
+    assert "outside the seeds folder" in str(
+        report.files[[f.file_name for f in report.files].index("link.txt")].reason
+    )
+    assert outcomes(report)["notes.md"] == "added"
+    assert "deep.txt" not in outcomes(report)
+    assert "image.png" not in outcomes(report)
+
+
+async def test_a_file_too_complex_to_parse_in_time_fails_alone(
+    store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(ARTICLES / "13_pokrovsk_evacuation_unlabeled.txt", seeds)
+    monkeypatch.setattr(
+        bot.store.parsing, "PARSE_TIME_LIMIT", 0.0
+    )  # as if every parse took too long
+
+    report = await store.load_folder(seeds)
+
+    [failed] = [f for f in report.files if f.outcome == "failed"]
+    assert failed.file_name == "13_pokrovsk_evacuation_unlabeled.txt"
+    assert failed.reason is not None
+    assert failed.reason.startswith("too complex to parse: stopped after 0.0 s")
+
+
+WORKERS_SCRIPT = """
+import asyncio, sys
+from bot.store import Store
+
+async def main():
+    store = await Store.open(sys.argv[1])
+    await store.load_folder(sys.argv[2])
+
+asyncio.run(main())
+"""
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_parse_workers_exit_when_the_loading_process_is_killed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    text = SEED.read_text("utf-8")
+    for number in range(800):  # enough that the load takes a while, in worker processes
+        (folder / f"{number:04}.txt").write_text(text.replace("13:03", f"{number % 24:02}:03"))
+    loader = subprocess.Popen(
+        [sys.executable, "-c", WORKERS_SCRIPT, str(tmp_path / "db.sqlite3"), str(folder)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and loader.poll() is None:
+        workers = {pid for pid in children_of(loader.pid) if alive(pid)}
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the load never started its workers"
+
+    loader.send_signal(signal.SIGKILL)
+    loader.wait()
+
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []

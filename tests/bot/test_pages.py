@@ -1,0 +1,28 @@
+"""Discord's limits as plain data: text cut, escaped and highlighted."""
+
+from bot.pages import (
+    escape,
+    highlight,
+)
+
+
+def test_mentions_in_article_text_cannot_ping() -> None:
+    text = escape("Hello @everyone and @here, <@123>, <@!45>, <@&67> and <#89>")
+
+    assert "@everyone" not in text
+    assert "@here" not in text
+    for raw in ("<@123>", "<@!45>", "<@&67>", "<#89>"):
+        assert raw not in text
+
+
+def test_markdown_in_article_text_is_shown_as_typed() -> None:
+    assert escape("*bold* _it_ `code` ~~x~~ ||spoiler||") == (
+        "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~x\\~\\~ \\|\\|spoiler\\|\\|"
+    )
+    assert escape("- not a list\n# not a header") == "\\- not a list\n\\# not a header"
+
+
+def test_matched_words_are_bold() -> None:
+    assert highlight("North Korea sent containers", ["containers"]) == (
+        "North Korea sent **containers**"
+    )
