@@ -27,7 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.extract import SPEECH_VERBS, ExtractionError, extract
+from bot.articles import ExtractionError, extract
+from bot.articles.extraction.tables import SPEECH_VERBS
 
 SLACK = 1.5
 GROWTH = 8

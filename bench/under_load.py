@@ -23,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.run import article, percentile, queries
+from bot.articles import KYIV
 from bot.config import Settings
 from bot.desk import Desk, SeedsFolder
 from bot.desk.facts import facts
 from bot.digest import Digests, DigestSettings
-from bot.extract import KYIV
 from bot.store import Store
 
 DISCORD_WINDOW_MS = 3000.0  # an interaction unanswered after 3 s fails in the reader's client

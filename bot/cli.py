@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.articles import ExtractionError, extract_bytes, utc_now
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import CONSOLE_COMMANDS, Console, drive, greeting
 from bot.desk import CONSOLE, CommandSpec, Desk, SeedsFolder, UserError
 from bot.desk.facts import FactsAnswer, NothingFound, facts
 from bot.desk.moderation import report_text
 from bot.digest import FIRST_LOOKBACK, DigestPreview, Digests, DigestSettings, compose
-from bot.extract import ExtractionError, extract_bytes
 from bot.logs import setup_logging
-from bot.model import utc_now
 from bot.store import LoadReport, Requester, Store, StoreError
 from bot.text import normalise
 

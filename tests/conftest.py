@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.articles import KYIV
 from bot.desk import Desk, SeedsFolder
-from bot.extract import KYIV
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

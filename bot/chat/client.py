@@ -13,10 +13,10 @@ import yarl
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
+from bot.articles import Clock
 from bot.chat.embeds import NO_MENTIONS, NewsTree
 from bot.config import Settings
 from bot.desk import Desk
-from bot.model import Clock
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 import aiohttp
 import discord
 
+from bot.articles import Clock
 from bot.chat.client import NewsBot, point_at, tree_hash
 from bot.config import Settings
 from bot.desk import Desk, SeedsFolder
-from bot.model import Clock
 from bot.store import LoadStopped, Requester, Store, StoreError
 
 log = logging.getLogger(__name__)

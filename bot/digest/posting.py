@@ -11,11 +11,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.articles import Clock, utc_now
 from bot.desk import UserError
 from bot.digest.answers import DigestChanged, DigestPosted, DigestPreview, DigestStatus
 from bot.digest.compose import FIRST_LOOKBACK, Digest, compose
 from bot.digest.schedule import SETTABLE, DigestSettings, encode
-from bot.model import Clock, utc_now
 from bot.store import DayStatus, DigestDay, Store, StoreError
 from bot.text import plural
 

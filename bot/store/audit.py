@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.model import Clock
+from bot.articles import Clock
 from bot.store.connection import Database
 from bot.store.reports import ReloadRecord
 from bot.store.rows import stamp

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot.model import Clock
+from bot.articles import Clock
 from bot.store.connection import Database
 from bot.store.rows import DIGEST_DAY_COLUMNS, DayStatus, DigestDay, digest_day_of, stamp
 

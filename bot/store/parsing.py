@@ -20,8 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.extract import ExtractionError, extract_bytes
-from bot.model import Article
+from bot.articles import Article, ExtractionError, extract_bytes
 from bot.search import STOPWORDS, stem
 from bot.text import words
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.model import Figure
+from bot.articles import Figure
 from bot.search import SearchIndex
 from bot.store.errors import storage_error
 from bot.store.rows import (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from bot.model import Figure
+from bot.articles import Figure
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.extract import KYIV
-from bot.model import Clock, utc_now
+from bot.articles import KYIV, Clock, utc_now
 from bot.search import SearchIndex
 from bot.store.audit import AuditTrail
 from bot.store.connection import (

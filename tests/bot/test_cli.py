@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.articles import KYIV
 from bot.cli import main
 from bot.console import CONSOLE_COMMANDS, Console, drive
 from bot.desk import Desk, SeedsFolder
-from bot.extract import KYIV
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parents[2]

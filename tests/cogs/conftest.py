@@ -10,10 +10,10 @@ import pytest
 import simcord
 from simcord import ChannelHandle, GuildHandle, MemberActor
 
+from bot.articles import Clock
 from bot.chat.client import NewsBot
 from bot.chat.run import open_desk
 from bot.config import Settings
-from bot.model import Clock
 
 GUILD_ID = 1100000000000000001
 VIRTUAL_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # where simcord's clock starts

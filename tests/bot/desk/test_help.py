@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
+from bot.articles import KYIV
 from bot.desk import Desk, SeedsFolder
 from bot.desk.facts import FactsAnswer
 from bot.desk.help import HelpAnswer, help_for
-from bot.extract import KYIV
 from bot.store import Store
 from tests.conftest import REPO
 

@@ -3,9 +3,9 @@
 import sqlite3
 from pathlib import Path
 
+from bot.articles import KYIV
 from bot.desk import Desk, SeedsFolder, UserError
 from bot.desk.moderation import ReloadAnswer, reload, reload_log
-from bot.extract import KYIV
 from bot.store import Requester, Store
 
 

@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot.extract as extract_module
+import bot.articles.extraction.paragraphs as paragraphs_module
 import bot.text as text_module
-from bot.extract import ExtractionError, decode, extract, extract_bytes
-from bot.model import Article
+from bot.articles import Article, ExtractionError, decode, extract, extract_bytes
+from bot.articles.extraction.tables import SPEECH
+from tests.conftest import REPO
+from tests.conftest import SEED as SEED_PATH
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-SEED_PATH = Path(__file__).resolve().parents[2] / "seeds" / "000_cc92a137cd6d6a98.txt"
+DATA = REPO / "tests" / "data"
 SEED = SEED_PATH.read_text(encoding="utf-8")
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))
 FOLD = {ord(a): b for a, b in zip("“”„’–—\u00a0\t\r", '"""\'--   ', strict=True)}
@@ -549,7 +550,7 @@ def test_long_paragraph_is_split_into_sentences_once_not_per_figure(
         calls.append(text)
         return split(text, *args)
 
-    monkeypatch.setattr(extract_module, "sentence_bounds", counting)
+    monkeypatch.setattr(paragraphs_module, "sentence_bounds", counting)
 
     article = extract(NUMBERS + "\n\n" + QUOTES.removeprefix(HEADLINE))
 
@@ -561,8 +562,8 @@ def test_long_paragraph_is_split_into_sentences_once_not_per_figure(
 def test_speech_verbs_of_a_long_paragraph_are_found_once_not_per_quote(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    speech = CountingPattern(extract_module._SPEECH)
-    monkeypatch.setattr(extract_module, "_SPEECH", speech)
+    speech = CountingPattern(SPEECH)
+    monkeypatch.setattr(paragraphs_module, "SPEECH", speech)
 
     article = extract(QUOTES + "\n\n" + REPORTED_SPEECH.removeprefix(HEADLINE))
 
