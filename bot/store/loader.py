@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.articles import Article
 from bot.search import SearchIndex
 from bot.store.connection import Database
 from bot.store.errors import storage_error
@@ -241,55 +242,17 @@ class Batch:
         ids: Ids,
         generation: int,
     ) -> None:
+        """One parsed article's rows: the article (a new row, or its old one updated), its
+        sources, sections, facts, quotes and figures."""
         article = item.article
         assert article is not None
         self.articles += 1
-        published = article.published
-        title = article.title or title_from_lead(article.lead)
-        stamp = now.isoformat()
-        values = (
-            title,
-            published.isoformat() if published else None,
-            published.astimezone(UTC).isoformat() if published else None,
-            article.author,
-            article.photo.caption if article.photo else None,
-            article.photo.credit if article.photo else None,
-            article.lead,
-            article.url,
-            item.content_hash,
-            stamp,
-            generation,
-        )
-        if new:
-            self.new_articles.append((article_id, item.file_name, *values, stamp))
-        else:
-            self.updated_articles.append((*values, article_id))
+        self._add_article(item, article, article_id, new, now.isoformat(), generation)
         self.sources += [
             (ids.take("sources"), article_id, n, s.name, s.description, s.text)
             for n, s in enumerate(article.sources)
         ]
-        texts = [fact.text for _, fact in article.facts]
-        speakers: dict[int, str] = {}  # a fact's position -> who is quoted in it
-        for quote in article.quotes:
-            at = quote.fact
-            if quote.speaker and at is not None and quote.text in texts[at]:
-                speakers.setdefault(at, quote.speaker)
-        fact_ids: list[int] = []
-        position = 0
-        for section_position, section in enumerate(article.sections):
-            section_id = ids.take("sections")
-            self.sections.append(
-                (section_id, article_id, section_position, section.label, section.kind)
-            )
-            for fact in section.facts:
-                fact_id = ids.take("facts")
-                terms = item.fact_terms[position] if position < len(item.fact_terms) else ""
-                speaker = speakers.get(position)
-                self.facts.append(
-                    (fact_id, article_id, section_id, position, fact.text, terms, speaker)
-                )
-                fact_ids.append(fact_id)
-                position += 1
+        fact_ids = self._add_facts(item, article, article_id, ids)
         self.quotes += [
             (ids.take("quotes"), article_id, n, q.text, q.speaker)
             for n, q in enumerate(article.quotes)
@@ -311,6 +274,67 @@ class Batch:
                     figure.sentence,
                 )
             )
+
+    def _add_article(
+        self,
+        item: Parsed,
+        article: Article,
+        article_id: int,
+        new: bool,
+        stamp: str,
+        generation: int,
+    ) -> None:
+        published = article.published
+        values = (
+            article.title or title_from_lead(article.lead),
+            published.isoformat() if published else None,
+            published.astimezone(UTC).isoformat() if published else None,
+            article.author,
+            article.photo.caption if article.photo else None,
+            article.photo.credit if article.photo else None,
+            article.lead,
+            article.url,
+            item.content_hash,
+            stamp,
+            generation,
+        )
+        if new:
+            self.new_articles.append((article_id, item.file_name, *values, stamp))
+        else:
+            self.updated_articles.append((*values, article_id))
+
+    def _add_facts(self, item: Parsed, article: Article, article_id: int, ids: Ids) -> list[int]:
+        """The sections and their facts, each fact with its index terms and the speaker quoted
+        in it; the facts' ids, in order."""
+        texts = [fact.text for _, fact in article.facts]
+        speakers: dict[int, str] = {}  # a fact's position -> who is quoted in it
+        for quote in article.quotes:
+            at = quote.fact
+            if quote.speaker and at is not None and quote.text in texts[at]:
+                speakers.setdefault(at, quote.speaker)
+        fact_ids: list[int] = []
+        for section_position, section in enumerate(article.sections):
+            section_id = ids.take("sections")
+            self.sections.append(
+                (section_id, article_id, section_position, section.label, section.kind)
+            )
+            for fact in section.facts:
+                position = len(fact_ids)
+                fact_id = ids.take("facts")
+                terms = item.fact_terms[position] if position < len(item.fact_terms) else ""
+                self.facts.append(
+                    (
+                        fact_id,
+                        article_id,
+                        section_id,
+                        position,
+                        fact.text,
+                        terms,
+                        speakers.get(position),
+                    )
+                )
+                fact_ids.append(fact_id)
+        return fact_ids
 
     async def write(self, db: aiosqlite.Connection) -> None:
         # An updated article keeps its row, so its id and loaded_at survive; its parts are new.

@@ -30,6 +30,11 @@ from bot.text import normalise
 def read_body(
     lines: list[str], header: Header, deadline: Deadline
 ) -> tuple[str, list[Source], list[Block], Photo | None, str | None]:
+    """The body's lead, sources, paragraphs (each in its section), photo and author.
+
+    One pass over the lines, as a small state machine (the section under way, whether a bare
+    `Source:` line's names follow on the next line); split in parts, that state would travel
+    between them, so it is kept whole, a little past 50 lines."""
     photo, author = header.photo, header.author
     sources: list[Source] = []
     blocks: list[Block] = []
