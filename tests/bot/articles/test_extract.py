@@ -88,16 +88,16 @@ def test_seed_figures_carry_claimant_and_time() -> None:
     }
 
 
+PUTINS_QUOTE = (
+    "This is a gross violation of the various international commitments undertaken by "
+    "Western countries"
+)
+
+
 def test_seed_he_said_is_resolved_to_putin() -> None:
     quotes = {q.text: q.speaker for q in extract(SEED).quotes}
 
-    assert (
-        quotes[
-            "This is a gross violation of the various international commitments "
-            "undertaken by Western countries"
-        ]
-        == "Vladimir Putin"
-    )
+    assert quotes[PUTINS_QUOTE] == "Vladimir Putin"
     assert quotes["full support"] == "Kim Jong Un"
 
 
@@ -377,13 +377,7 @@ def test_quote_marks_of_every_kind_are_quotes(open_mark: str, close_mark: str) -
 
     quotes = {q.text: q.speaker for q in extract(marked).quotes}
 
-    assert (
-        quotes[
-            "This is a gross violation of the various international commitments undertaken by "
-            "Western countries"
-        ]
-        == "Vladimir Putin"
-    )
+    assert quotes[PUTINS_QUOTE] == "Vladimir Putin"
 
 
 QUOTE_FROM = """Budanov: Russia is preparing a new offensive in the north
