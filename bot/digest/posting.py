@@ -16,7 +16,7 @@ from bot.desk import UserError
 from bot.digest.answers import DigestChanged, DigestPosted, DigestPreview, DigestStatus
 from bot.digest.compose import FIRST_LOOKBACK, Digest, compose
 from bot.digest.schedule import SETTABLE, DigestSettings, encode
-from bot.store import DayStatus, DigestDay, Store, StoreError
+from bot.store import DayOutcome, DigestDay, Store, StoreError
 from bot.text import plural
 
 log = logging.getLogger(__name__)
@@ -280,7 +280,7 @@ class Digests:
         )
         if not digest.article_count and config.skip_empty:
             log.info("digest for server %d skipped: no new articles", day.guild_id)
-            return await self._finish(day, "skipped")
+            return await self._finish(day, DayOutcome("skipped"))
         sent = list(day.message_ids)
         assert day.channel_id is not None  # a day is only claimed for a channel
         try:
@@ -297,45 +297,22 @@ class Digests:
                 failure.reason,
                 f"; trying again at {retry:%H:%M} UTC" if retry else "; giving up for today",
             )
-            return await self._finish(
-                day,
-                "failed",
-                message_ids=sent,
-                article_ids=digest.article_ids,
-                error=failure.reason,
-                next_attempt_at=retry,
-            )
+            failed = DayOutcome("failed", tuple(sent), digest.article_ids, failure.reason, retry)
+            return await self._finish(day, failed)
         log.info(
             "digest for server %d posted: %s in %s",
             day.guild_id,
             plural(digest.article_count, "article"),
             plural(len(sent), "message"),
         )
-        return await self._finish(day, "posted", message_ids=sent, article_ids=digest.article_ids)
+        return await self._finish(day, DayOutcome("posted", tuple(sent), digest.article_ids))
 
-    async def _finish(
-        self,
-        day: DigestDay,
-        status: DayStatus,
-        *,
-        message_ids: Sequence[int] = (),
-        article_ids: Sequence[int] = (),
-        error: str | None = None,
-        next_attempt_at: datetime | None = None,
-    ) -> DigestDay:
+    async def _finish(self, day: DigestDay, outcome: DayOutcome) -> DigestDay:
         """Record a day's outcome. Messages may have gone out already, so the outcome must not
         be lost to a busy database: it is tried again, then kept here and written later."""
 
         async def record() -> DigestDay:
-            return await self.store.digests.finish(
-                day.guild_id,
-                day.local_date,
-                status,
-                message_ids=message_ids,
-                article_ids=article_ids,
-                error=error,
-                next_attempt_at=next_attempt_at,
-            )
+            return await self.store.digests.finish(day.guild_id, day.local_date, outcome)
 
         for delay in (*FINISH_RETRIES, None):
             try:
@@ -347,17 +324,17 @@ class Digests:
         log.error(
             "digest for server %d: could not record that it was %s; keeping it to record later",
             day.guild_id,
-            status,
+            outcome.status,
         )
         self._unrecorded[(day.guild_id, day.local_date)] = record
         return replace(
             day,
-            status=status,
-            message_ids=tuple(message_ids),
-            article_ids=tuple(article_ids),
-            articles=len(article_ids),
-            error=error,
-            next_attempt_at=next_attempt_at,
+            status=outcome.status,
+            message_ids=outcome.message_ids,
+            article_ids=outcome.article_ids,
+            articles=len(outcome.article_ids),
+            error=outcome.error,
+            next_attempt_at=outcome.next_attempt_at,
         )
 
     async def _record_unrecorded(self) -> None:

@@ -14,7 +14,16 @@ from bot.store.reports import (
     ReloadRecord,
     Requester,
 )
-from bot.store.rows import ArticleRow, DayStatus, DigestDay, FactRow, FigureRow, QuoteRow, SourceRow
+from bot.store.rows import (
+    ArticleRow,
+    DayOutcome,
+    DayStatus,
+    DigestDay,
+    FactRow,
+    FigureRow,
+    QuoteRow,
+    SourceRow,
+)
 from bot.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from bot.store.store import Store
 
@@ -25,6 +34,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "ArticleRow",
+    "DayOutcome",
     "DayStatus",
     "DigestDay",
     "FactRow",

@@ -4,13 +4,13 @@ primary key is the claim that makes a day's digest go out once, with its outcome
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 from bot.articles import Clock
 from bot.store.connection import Database
-from bot.store.rows import DIGEST_DAY_COLUMNS, DayStatus, DigestDay, digest_day_of, stamp
+from bot.store.rows import DIGEST_DAY_COLUMNS, DayOutcome, DigestDay, digest_day_of, stamp
 
 
 class DigestRecords:
@@ -113,29 +113,19 @@ class DigestRecords:
         )
         return await self.day(guild_id, local_date) if claimed else None
 
-    async def finish(
-        self,
-        guild_id: int,
-        local_date: date,
-        status: DayStatus,
-        *,
-        message_ids: Sequence[int] = (),
-        article_ids: Sequence[int] = (),
-        error: str | None = None,
-        next_attempt_at: datetime | None = None,
-    ) -> DigestDay:
+    async def finish(self, guild_id: int, local_date: date, outcome: DayOutcome) -> DigestDay:
         await self.db.execute_write(
             "UPDATE digest_days SET status = ?, finished_at = ?, message_ids = ?, articles = ?,"
             " article_ids = ?, error = ?, next_attempt_at = ? WHERE guild_id = ? AND"
             " local_date = ?",
             (
-                status,
+                outcome.status,
                 stamp(self.clock()),
-                json.dumps(list(message_ids)),
-                len(article_ids),
-                json.dumps(list(article_ids)),
-                error,
-                stamp(next_attempt_at) if next_attempt_at else None,
+                json.dumps(list(outcome.message_ids)),
+                len(outcome.article_ids),
+                json.dumps(list(outcome.article_ids)),
+                outcome.error,
+                stamp(outcome.next_attempt_at) if outcome.next_attempt_at else None,
                 guild_id,
                 local_date.isoformat(),
             ),

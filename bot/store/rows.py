@@ -87,6 +87,17 @@ class DigestDay:
     article_ids: tuple[int, ...]  # what the digest held, in order: a retry resumes on the same
 
 
+@dataclass(frozen=True, slots=True)
+class DayOutcome:
+    """How a claimed day ended: the messages that went out (some, when it failed part way)."""
+
+    status: DayStatus
+    message_ids: tuple[int, ...] = ()
+    article_ids: tuple[int, ...] = ()
+    error: str | None = None
+    next_attempt_at: datetime | None = None  # a failed day's next try; None: given up
+
+
 ARTICLE_COLUMNS = (
     "id, file_name, title, published, author, photo_caption, photo_credit, lead, url,"
     " loaded_at, updated_at"
