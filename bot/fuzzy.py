@@ -32,6 +32,11 @@ def key(text: str) -> str:
     return str(utils.default_process(text))
 
 
+def passage_likeness(wanted: str, text: str) -> float:
+    """How closely some stretch of `text` reads like `wanted`, both already folded: 0 to 1."""
+    return float(fuzz.partial_ratio(wanted, text, processor=None)) / 100
+
+
 def typo_cutoff(word: str) -> int:
     """How close a known word must be to stand for a typo of `word`: closer for short words,
     where one letter is a larger share."""

@@ -8,8 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rapidfuzz import fuzz
-
+from bot.fuzzy import passage_likeness
 from bot.search.index import K1, B, Query, SearchIndex
 from bot.text import fold, words
 
@@ -59,7 +58,7 @@ def rank(
             continue
         score = sum(per_concept.values()) * coverage
         score += _phrase_bonus(query.concepts, tokens) * score
-        score += 0.5 * fuzz.partial_ratio(query_words, fold(text), processor=None) / 100
+        score += 0.5 * passage_likeness(query_words, fold(text))
         scored.append(Scored(fact_id, score, coverage))
     scored.sort(key=lambda s: (-s.score, s.fact_id))
     if scored:
