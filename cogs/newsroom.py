@@ -1,6 +1,6 @@
-"""Reader commands on Discord: /facts, /source, /summary, /articles, /quote, /figures and /help.
-Each turns the interaction into a desk call and its answer into a reply; the catalogue words
-the descriptions."""
+"""Reader commands on Discord: /facts, /source, /summary, /article, /articles, /quote, /figures
+and /help. Each turns the interaction into a desk call and its answer into a reply; the catalogue
+words the descriptions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from discord.ext import commands, tasks
 from bot.chat.checks import commands_of, is_moderator, moderator_role
 from bot.chat.embeds import send_answer
 from bot.desk import OPTION_LENGTH, Desk, spec
-from bot.desk.articles import articles, source, summary
+from bot.desk.articles import article_view, articles, source, summary
 from bot.desk.facts import facts
 from bot.desk.figures import figures
 from bot.desk.help import help_for
@@ -86,6 +86,12 @@ class Newsroom(commands.Cog):
     async def summary(self, interaction: discord.Interaction, article: Text | None = None) -> None:
         await send_answer(interaction, await summary(self.desk, article))
 
+    @app_commands.command(name="article", description=spec("article").summary)
+    @app_commands.describe(**spec("article").describe())
+    @reader_cooldown
+    async def article_(self, interaction: discord.Interaction, article: Text | None = None) -> None:
+        await send_answer(interaction, await article_view(self.desk, article))
+
     @app_commands.command(description=spec("articles").summary)
     @reader_cooldown
     async def articles(self, interaction: discord.Interaction) -> None:
@@ -122,6 +128,7 @@ class Newsroom(commands.Cog):
     @facts.autocomplete("article")
     @source.autocomplete("article")
     @summary.autocomplete("article")
+    @article_.autocomplete("article")
     @figures.autocomplete("article")
     async def article_choices(self, interaction: discord.Interaction, current: str) -> Choices:
         return self._choices("article", current)

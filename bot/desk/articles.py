@@ -1,9 +1,12 @@
-"""Article views: /source (who an article cites), /summary (its gist), /articles (the list)."""
+"""Article views: /source (who an article cites), /summary (its gist), /article (its whole
+structure), /articles (the list)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import groupby
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.desk.answers import Answer, ArticleRef, UserError
@@ -24,7 +27,7 @@ from bot.pages import (
     paged,
 )
 from bot.store import FactRow, Reads
-from bot.text import clip, date_text
+from bot.text import clip, date_text, plural
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
@@ -184,6 +187,130 @@ async def summary(desk: Desk, article: str | None) -> SummaryAnswer | UserError:
         )
 
 
+# --- /article -------------------------------------------------------------------------------
+
+SECTION_BLOCK = 1500  # a long section goes on over pages in parts of about this size
+
+
+@dataclass(frozen=True, slots=True)
+class SectionItem:
+    label: str | None  # as the article writes it ("Details", "Previously"); None when unlabelled
+    kind: str  # what the extractor took it for: details, background, body...
+    facts: tuple[str, ...]
+
+    @property
+    def heading(self) -> str:
+        return self.label or self.kind.capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAnswer(Answer):
+    kind: ClassVar[str] = "article"
+    article: ArticleRef
+    file_name: str
+    author: str | None
+    photo_caption: str | None
+    photo_credit: str | None
+    lead: str
+    sections: tuple[SectionItem, ...]
+    sources: tuple[SourceItem, ...]
+    quote_count: int
+    figure_count: int
+
+    def _byline(self) -> str:
+        by = f" · by {self.author}" if self.author else ""
+        return f"{date_text(self.article.published)}{by}"
+
+    def _photo(self) -> str | None:
+        if not self.photo_caption:
+            return f"Photo credit: {self.photo_credit}" if self.photo_credit else None
+        credit = f" (credit: {self.photo_credit})" if self.photo_credit else ""
+        return f"Photo: {self.photo_caption}{credit}"
+
+    def _counts(self) -> str:
+        return f"{plural(self.quote_count, 'quote')} · {plural(self.figure_count, 'figure')}"
+
+    def _sources(self, mark: Callable[[str], str]) -> list[str]:
+        return [
+            f"• {mark(s.name)}" + (f" — {mark(s.description)}" if s.description else "")
+            for s in self.sources
+        ] or ["The article names no source."]
+
+    def text(self) -> str:
+        lines = [f"{self.article.title} (#{self.article.id})", self._byline()]
+        lines.append(" · ".join(p for p in (self.file_name, self.article.url) if p))
+        if photo := self._photo():
+            lines.append(photo)
+        lines += ["", self.lead]
+        for section in self.sections:
+            lines += ["", section.heading]
+            lines += [f"  • {fact}" for fact in section.facts]
+        lines += ["", "Sources:", *(f"  {line}" for line in self._sources(str))]
+        lines.append(self._counts())
+        return "\n".join(lines)
+
+    def reply(self) -> Reply:
+        header = [f"*{escape(self._byline())}*"]
+        if photo := self._photo():
+            header.append(escape(photo))
+        blocks = ["\n".join(header), escape(self.lead)]
+        for section in self.sections:
+            blocks += _section_blocks(section)
+        blocks.append("**Sources**\n" + "\n".join(self._sources(escape)))
+        blocks.append(self._counts())
+        footer = f"{self.article.footer()} · {self.file_name}"
+        pages = paged(heading(self.article.title), blocks, footer=clip(footer, FOOTER_LIMIT))
+        return Reply(tuple(replace(page, url=self.article.url) for page in pages))
+
+
+def _section_blocks(section: SectionItem) -> list[str]:
+    """A section as blocks of its bullets under its heading; a long one in parts, each headed,
+    so that paging never cuts a fact in two."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for fact in section.facts:
+        bullet = f"• {escape(fact)}"
+        if current and len("\n".join([*current, bullet])) > SECTION_BLOCK:
+            blocks.append("\n".join(current))
+            current = []
+        if not current:
+            more = " (continued)" if blocks else ""
+            current.append(f"**{escape(section.heading)}**{more}")
+        current.append(bullet)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+async def article_view(desk: Desk, article: str | None) -> ArticleAnswer | UserError:
+    with desk.reading() as snapshot:
+        row = resolve_article(snapshot, article)
+        if isinstance(row, UserError):
+            return row
+        facts = await snapshot.read.article_facts(row.id)
+        # The lead is shown as the lead; what else its section holds is kept with the others.
+        facts = [f for f in facts if not (f.section_kind == "lead" and f.text == row.lead)]
+        sections = tuple(
+            SectionItem(label, kind, tuple(f.text for f in group))
+            for (label, kind), group in groupby(
+                facts, key=lambda f: (f.section_label, f.section_kind)
+            )
+        )
+        sources = await snapshot.read.sources(row.id)
+        return ArticleAnswer(
+            ArticleRef.of(row),
+            row.file_name,
+            row.author,
+            row.photo_caption,
+            row.photo_credit,
+            row.lead,
+            sections,
+            tuple(SourceItem(s.name, s.description) for s in sources),
+            len(await snapshot.read.quotes(article_id=row.id)),
+            len(await snapshot.read.figures(article_id=row.id)),
+        )
+
+
 # --- /articles ------------------------------------------------------------------------------
 
 
@@ -237,6 +364,10 @@ async def _summary(desk: Desk, call: Call) -> Answer:
     return await summary(desk, call.options.get("article"))
 
 
+async def _article(desk: Desk, call: Call) -> Answer:
+    return await article_view(desk, call.options.get("article"))
+
+
 async def _articles(desk: Desk, call: Call) -> Answer:
     return articles(desk)
 
@@ -250,6 +381,12 @@ COMMANDS = (
         "An article's headline, date, lead and key facts",
         (ARTICLE_OPTION,),
         run=_summary,
+    ),
+    CommandSpec(
+        "article",
+        "One article in full: header, each section with its label, sources, quotes, figures",
+        (ARTICLE_OPTION,),
+        run=_article,
     ),
     CommandSpec("articles", "The loaded articles, newest first", run=_articles),
 )

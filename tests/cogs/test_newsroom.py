@@ -11,7 +11,7 @@ from bot.chat.embeds import PAGE_TIMEOUT
 from cogs.newsroom import READS
 from tests.cogs.conftest import World
 
-READER_COMMANDS = {"facts", "source", "summary", "quote", "figures", "articles", "help"}
+READER_COMMANDS = {"facts", "source", "summary", "article", "quote", "figures", "articles", "help"}
 
 
 def embed_of(result: simcord.InteractionResult) -> discord.Embed:
@@ -69,6 +69,19 @@ async def test_topic_autocomplete_offers_index_words(world: World) -> None:
     assert choices[0]["name"] == "containers"
     assert len(choices) <= 25
     assert all(len(c["name"]) <= 100 for c in choices)
+
+
+async def test_article_shows_the_whole_article_as_one_embed_with_labelled_sections(
+    world: World,
+) -> None:
+    result = await world.reader.slash(world.channel, "article", article="Putin and Kim")
+
+    embed = embed_of(result)
+    assert (embed.title or "").startswith("Putin and Kim Jong Un sign agreement")
+    text = embed.description or ""
+    assert text.index("**Details**") < text.index("**Previously**") < text.index("**Background**")
+    assert "RIA Novosti — Kremlin-aligned news agency" in text
+    assert "4 quotes · 4 figures" in text
 
 
 async def test_article_autocomplete_offers_titles_with_ids(world: World) -> None:

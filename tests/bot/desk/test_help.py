@@ -18,6 +18,7 @@ async def test_help_lists_every_command(desk: Desk) -> None:
         "facts",
         "source",
         "summary",
+        "article",
         "articles",
         "quote",
         "figures",
