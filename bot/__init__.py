@@ -1,1 +1,1 @@
-"""newsdesk: a newsroom bot for Discord; the core package (no Discord imports below `commands`)."""
+"""newsdesk: a newsroom bot for Discord; one package per capability (the README's Layout)."""
