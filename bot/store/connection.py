@@ -8,10 +8,10 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from time import monotonic
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -20,6 +20,8 @@ from bot.store.reads import Reads
 from bot.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 WRITE_WAIT = 15.0  # seconds a writer waits for another process's write lock, then gives up
 LOCK_POLL_MS = 250  # one try at the write lock waits this long inside SQLite
@@ -149,19 +151,17 @@ def is_busy(error: sqlite3.Error) -> bool:
     return (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF in (5, 6)
 
 
-async def begin_immediate(db: aiosqlite.Connection, path: Path, wait: float) -> None:
-    """Take the write lock, waiting up to `wait` seconds for another process's writer, and
-    saying so in the log; then StoreBusy."""
+async def patiently(attempt: Callable[[], Awaitable[T]], path: Path, wait: float) -> T:
+    """Try `attempt` again while another process holds the lock it needs, up to `wait` seconds,
+    saying so in the log; then StoreBusy. Each try waits LOCK_POLL_MS inside SQLite."""
     # The wall clock, not the event loop's: this waits on another process, in real time.
     deadline = monotonic() + wait
     warned = False
     while True:
         try:
-            await db.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.Error as error:
-            if not is_busy(error):
-                raise storage_error(error, path) from None
+            return await attempt()
+        except StoreBusy:
+            pass
         if monotonic() >= deadline:
             raise StoreBusy(
                 f"another process is writing to {path} and did not finish within {wait:g} s; "
@@ -170,6 +170,37 @@ async def begin_immediate(db: aiosqlite.Connection, path: Path, wait: float) -> 
         if not warned:
             log.warning("%s is locked by another writer; waiting up to %g s", path, wait)
             warned = True
+
+
+async def begin_immediate(db: aiosqlite.Connection, path: Path, wait: float) -> None:
+    """Take the write lock, waiting up to `wait` seconds for another process's writer."""
+
+    async def attempt() -> None:
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise storage_error(error, path) from None
+
+    await patiently(attempt, path, wait)
+
+
+async def open_writer(path: Path, wait: float) -> aiosqlite.Connection:
+    """The writer's connection to a file made sure to be ours, in WAL mode, at the current
+    schema. On a new database another process may be doing the same at this moment and hold
+    the whole file for a while: that is waited for as a writer waits, not failed at once."""
+    writer = await patiently(lambda: connect(path, busy_ms=LOCK_POLL_MS, wal=False), path, wait)
+    try:
+
+        async def claim() -> None:
+            await check_owner(Reads(writer, path))
+            await set_wal(writer, path)
+
+        await patiently(claim, path, wait)
+        await migrate(writer, path, wait)
+    except BaseException:
+        await writer.close()
+        raise
+    return writer
 
 
 async def migrate(db: aiosqlite.Connection, path: Path, write_wait: float) -> None:

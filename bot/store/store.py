@@ -20,15 +20,12 @@ from bot.articles import KYIV, Clock, utc_now
 from bot.search import SearchIndex
 from bot.store.audit import AuditTrail
 from bot.store.connection import (
-    LOCK_POLL_MS,
     WRITE_WAIT,
     Database,
     begin_view,
     check_location,
-    check_owner,
     connect,
-    migrate,
-    set_wal,
+    open_writer,
     wal_state,
 )
 from bot.store.digests import DigestRecords
@@ -97,11 +94,8 @@ class Store:
         path = Path(path)
         check_location(path)
         async with contextlib.AsyncExitStack() as opened:
-            writer = await connect(path, busy_ms=LOCK_POLL_MS, wal=False)
+            writer = await open_writer(path, write_wait)
             opened.push_async_callback(writer.close)
-            await check_owner(Reads(writer, path))
-            await set_wal(writer, path)
-            await migrate(writer, path, write_wait)
             live = await connect(path)
             opened.push_async_callback(live.close)
             view = await connect(path)

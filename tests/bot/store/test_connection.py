@@ -2,13 +2,14 @@
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 import bot.store
 import bot.store.parsing
-from bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreBusy, StoreError
 from tests.bot.store.helpers import hold_write_lock, open_and_load, outcomes
 
 
@@ -142,3 +143,41 @@ async def test_an_unusable_database_path_is_refused_and_nothing_is_created(
         await Store.open(tmp_path / name)
 
     assert not (tmp_path / "missing").exists()
+
+
+async def test_opening_a_new_database_waits_while_another_process_creates_it(
+    tmp_path: Path,
+) -> None:
+    # Another process has just created the file and holds it whole while it sets it up: the
+    # moment two bots start on a new database together.
+    path = tmp_path / "new.sqlite3"
+    creator = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    creator.execute("BEGIN EXCLUSIVE")
+    creator.execute("CREATE TABLE notes (x)")
+    creator.execute("DROP TABLE notes")
+    released = threading.Timer(0.8, creator.commit)
+    released.start()
+    try:
+        store = await Store.open(path, write_wait=5)
+        try:
+            assert await store.schema_version() == SCHEMA_VERSION
+        finally:
+            await store.close()
+    finally:
+        released.join()
+        creator.close()
+
+
+async def test_a_new_database_held_longer_than_the_wait_is_refused_in_words(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "new.sqlite3"
+    creator = sqlite3.connect(path, isolation_level=None)
+    creator.execute("BEGIN EXCLUSIVE")
+    creator.execute("CREATE TABLE notes (x)")
+    try:
+        with pytest.raises(StoreBusy, match=r"did not finish within 0\.5 s"):
+            await Store.open(path, write_wait=0.5)
+    finally:
+        creator.rollback()
+        creator.close()
