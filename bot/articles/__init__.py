@@ -1,10 +1,14 @@
 """Articles: what an article is (the model: sections, facts, sources, quotes, figures) and how
-a copied news page's text becomes one (the extractor, split by concern)."""
+a copied news page's text becomes one (the extractor, split by concern); each fact's claim: who
+says it, how, when, and what it names."""
 
 from bot.articles.extraction import KYIV, ExtractionError, decode, extract, extract_bytes
 from bot.articles.model import (
     Article,
+    Attribution,
+    Claim,
     Clock,
+    Entity,
     Fact,
     Figure,
     Photo,
@@ -18,7 +22,10 @@ from bot.articles.model import (
 __all__ = [
     "KYIV",
     "Article",
+    "Attribution",
+    "Claim",
     "Clock",
+    "Entity",
     "ExtractionError",
     "Fact",
     "Figure",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,9 +37,124 @@ class Source:
     text: str
 
 
+_MONTH_NAME = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+)
+
+# How a claim is attributed: a speech verb ("said", "reported"), an "according to", a quote
+# passed on by another ("quoted by"), a report resting on others ("citing"), a `Quote from X:`
+# label, the article's `Source:` line, or the outlet's own reporting.
+Attribution = Literal[
+    "said",
+    "reported",
+    "according to",
+    "quoted by",
+    "citing",
+    "quote label",
+    "article sources",
+    "own reporting",
+    "not attributed",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, country or organisation a fact names: as written, and under the one name
+    every spelling of it shares ("Kim Jong-un" and "Kim" are "Kim Jong Un")."""
+
+    text: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Who says a fact, how, and when.
+
+    A lead or Details paragraph that names no claimant of its own is credited to the article's
+    `Source:` line ("article sources", the sources' names as claimant); a Background or
+    Previously bullet that names none is the outlet's own reporting (claimant None). Nobody is
+    ever credited by guess.
+    """
+
+    claimant: str | None
+    attribution: Attribution
+    when: str | None = None  # as written: "in mid-June"
+    claimed_at: str | None = None  # resolved against the article's date: "2024-06", "2024-06-19"
+    entities: tuple[Entity, ...] = ()
+    party: str | None = None  # a party to the story: "Kremlin-aligned news agency RIA Novosti"
+    via: str | None = None  # who passed it on: "quoted by RIA Novosti", "citing Western sources"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "claimant": self.claimant,
+            "attribution": self.attribution,
+            "claimed_when": self.when,
+            "claimed_at": self.claimed_at,
+            "entities": [{"text": e.text, "name": e.name} for e in self.entities],
+            "party": self.party,
+            "via": self.via,
+        }
+
+    def credit(self) -> str:
+        """Who says it, as a reader reads it: "South Korea reported, in March 2024"."""
+        who, how = self.claimant, self.attribution
+        match how:
+            case "own reporting":
+                text = "the outlet's own reporting"
+            case "not attributed":
+                text = "not attributed"
+            case "article sources":
+                text = f"per the article's sources: {who}"
+            case "according to":
+                text = f"according to {who}"
+            case "quote label":
+                text = f"quote from {who}"
+            case "citing":
+                text = f"citing {who}"
+            case "quoted by":
+                text = f"{who} said, quoted by {self.via}"
+            case _:
+                text = f"{who} {how}" + (f", citing {self.via}" if self.via else "")
+        if when := self.when_text():
+            text += f", {when}"
+        if self.party:
+            text += (
+                " (a party to the story)"
+                if self.party == who
+                else f" (party to the story: {self.party})"
+            )
+        return text
+
+    def when_text(self) -> str | None:
+        """The claim's time as written, with its year when the text leaves it out: "in March
+        2024"."""
+        if not self.when:
+            return None
+        year = self.claimed_at[:4] if self.claimed_at else None
+        if year and year not in self.when and _MONTH_NAME.search(self.when):
+            return f"{self.when} {year}"
+        return self.when
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> Claim:
+        return cls(
+            body["claimant"],
+            body["attribution"],
+            body["claimed_when"],
+            body["claimed_at"],
+            tuple(Entity(e["text"], e["name"]) for e in body["entities"]),
+            body["party"],
+            body["via"],
+        )
+
+
+NOT_ATTRIBUTED = Claim(None, "not attributed")
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     text: str
+    claim: Claim = NOT_ATTRIBUTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +221,11 @@ class Article:
                 {"name": s.name, "description": s.description, "text": s.text} for s in self.sources
             ],
             "sections": [
-                {"label": s.label, "kind": s.kind, "facts": [{"text": f.text} for f in s.facts]}
+                {
+                    "label": s.label,
+                    "kind": s.kind,
+                    "facts": [{"text": f.text, **f.claim.to_json()} for f in s.facts],
+                }
                 for s in self.sections
             ],
             "quotes": [{"text": q.text, "speaker": q.speaker} for q in self.quotes],
@@ -142,7 +262,8 @@ class Article:
             lines.append(f"Source: {source.name}{description}")
         for section in article.sections:
             lines += ["", f"{section.label or section.kind.capitalize()}:"]
-            lines += [f"  • {fact.text}" for fact in section.facts]
+            for fact in section.facts:
+                lines += [f"  • {fact.text}", f"      — {fact.claim.credit()}"]
         if article.quotes:
             lines += ["", "Quotes:"]
             lines += [f"  “{q.text}” ({q.speaker or 'speaker unknown'})" for q in article.quotes]

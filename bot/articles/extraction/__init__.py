@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.articles.extraction.claims import find_claims
 from bot.articles.extraction.clean import article_lines
 from bot.articles.extraction.deadline import Deadline, ExtractionError
 from bot.articles.extraction.figures import find_figures
@@ -12,7 +13,7 @@ from bot.articles.extraction.header import find_lead, read_header, take_updated_
 from bot.articles.extraction.quotes import Focus, find_quotes
 from bot.articles.extraction.sections import build_sections, read_body
 from bot.articles.extraction.tables import CONTROLS
-from bot.articles.model import Article
+from bot.articles.model import Article, Claim, Fact, Section
 
 KYIV = ZoneInfo("Europe/Kyiv")  # Ukrainska Pravda writes its date lines in Kyiv time
 __all__ = ["KYIV", "ExtractionError", "decode", "extract", "extract_bytes"]
@@ -59,10 +60,11 @@ def _extract(text: str, timezone: ZoneInfo, deadline: Deadline) -> Article:
         raise ExtractionError("no article text found: no sentence of four words or more")
     header = read_header(lines[:lead_at], timezone)
     lead_text, sources, blocks, photo, author = read_body(lines[lead_at:], header, deadline)
-    sections = build_sections(blocks)
     focus = Focus(blocks, deadline)
     quoted = find_quotes(blocks, sources, focus, deadline)
     figures = find_figures(blocks, sources, quoted, focus, deadline)
+    claims = find_claims(blocks, sources, quoted, header.published, deadline)
+    sections = _with_claims(build_sections(blocks), claims)
     return Article(
         title=header.title,
         published=header.published,
@@ -75,6 +77,15 @@ def _extract(text: str, timezone: ZoneInfo, deadline: Deadline) -> Article:
         figures=tuple(figures),
         updated=updated,
         url=header.url,
+    )
+
+
+def _with_claims(sections: tuple[Section, ...], claims: list[Claim]) -> tuple[Section, ...]:
+    """The sections with each fact's claim: fact i is block i."""
+    remaining = iter(claims)
+    return tuple(
+        Section(s.label, s.kind, tuple(Fact(f.text, next(remaining)) for f in s.facts))
+        for s in sections
     )
 
 

@@ -38,7 +38,8 @@ def person_name(text: str) -> str | None:
     titles = [i for i, t in enumerate(tokens[:-1]) if t.lower() in TITLE_WORDS]
     if titles and is_person(" ".join(tokens[titles[-1] + 1 :])):
         tokens = tokens[titles[-1] + 1 :]
-    while len(tokens) > 1 and re.fullmatch(r"[A-Z]\w*(?:an|ese|ish|i)", tokens[0]):
+    # "Estonian Kristen Michal"; but "Serhii Marchenko" is a name, not a nationality and a name.
+    while len(tokens) > 2 and re.fullmatch(r"[A-Z]\w*(?:an|ese|ish|i)", tokens[0]):
         if tokens[0] in ("North", "South"):
             break
         tokens = tokens[1:]
@@ -55,7 +56,17 @@ def person_name(text: str) -> str | None:
 
 
 def is_person(name: str) -> bool:
-    return not any(token.lower().strip(".'’") in NON_PERSON_WORDS for token in name.split())
+    return not any(_non_person(token.strip(".'’")) for token in name.split())
+
+
+def _non_person(token: str) -> bool:
+    # "UN" is an organisation; the "Un" of "Kim Jong Un" is not.
+    if token.lower() in _ACRONYMS:
+        return token.isupper()
+    return token.lower() in NON_PERSON_WORDS
+
+
+_ACRONYMS = frozenset({"un", "eu", "nato"})
 
 
 # --- Figures --------------------------------------------------------------------------------------

@@ -127,6 +127,10 @@ class Block:
             subjects.append(_verb_subject(self.text, self.sentence_start(start), start))
         return subjects
 
+    def subject(self, verb: int) -> str | None:
+        """The subject of the `verb`-th speech verb: a name, "" for a pronoun, None if neither."""
+        return self._subjects[verb]
+
     @cached_property
     def _known_subject(self) -> list[int]:
         """For each verb, the latest verb up to it in its sentence with a subject, or -1."""
