@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from bot.articles import Entity
 from bot.desk.answers import Answer, ArticleRef, UserError
 from bot.desk.lookup import resolve_article
 from bot.desk.spec import Call, CommandSpec, OptionSpec
@@ -39,13 +40,19 @@ class FactHit:
     score: float
     section: str  # the label as written, or the kind of an unlabelled section
     article: ArticleRef
-    cited: str | None  # the speaker of a quoted fact, else the article's sources
+    cited: str | None  # who says it, as the reader sees it: "South Korea reported, in March 2024"
     matched: tuple[str, ...]  # the words of `text` that matched, for highlighting
+    claimant: str | None = None  # None: the outlet's own reporting, or nobody named
+    attribution: str | None = None  # said, reported, according to...; None: stored unparsed
+    claimed_at: str | None = None  # ISO date or month
+    entities: tuple[Entity, ...] = ()
+    party: str | None = None  # the claimant is a party to the story, as the article marks it
 
     def citation(self) -> str:
+        """Who says it, then where: "South Korea reported, in March 2024 · Background · ..."."""
         parts = [self.section, self.article.citation()]
         if self.cited:
-            parts.append(f"source: {self.cited}")
+            parts.insert(0, self.cited)
         return " · ".join(parts)
 
 
@@ -80,8 +87,8 @@ class FactsAnswer(Answer):
         if self.understood_as:  # short, so that five facts fit beside it
             description = clip("Also searched: " + "; ".join(self.understood_as), 1000)
         fields = [_fact_field(number, hit) for number, hit in enumerate(self.hits, 1)]
-        sources = sorted({hit.cited for hit in self.hits if hit.cited})
-        footer = clip("Sources: " + "; ".join(sources), 1000) if sources else ""
+        claimants = sorted({hit.claimant for hit in self.hits if hit.claimant})
+        footer = clip("Claimed by: " + "; ".join(claimants), 1000) if claimants else ""
         pages: list[Page] = []
         current: list[Field] = []
         for field_ in fields:
@@ -98,11 +105,11 @@ class FactsAnswer(Answer):
 
 def _fact_field(number: int, hit: FactHit) -> Field:
     """A fact with its citation; the citation's parts are clipped so the fact keeps its room."""
-    cited = f" · source: {escape(clip(hit.cited, 200))}" if hit.cited else ""
+    cited = f"\n— **{escape(clip(hit.cited, 300))}**" if hit.cited else ""
     citation_line = (
-        f"\n— *{escape(clip(hit.section, 60))}*, "
+        f"{cited}\n*{escape(clip(hit.section, 60))}*, "
         f"{escape(clip(hit.article.title, CITED_TITLE))}, "
-        f"{date_text(hit.article.published)} (#{hit.article.id}){cited}"
+        f"{date_text(hit.article.published)} (#{hit.article.id})"
     )
     body = highlight(clip(hit.text, FIELD_VALUE_LIMIT - len(citation_line) - 60), hit.matched)
     return Field(f"{number}.", clip(body + citation_line, FIELD_VALUE_LIMIT))
@@ -186,10 +193,25 @@ async def hits(
         row = snapshot.article(fact.article_id)
         if row is None:
             continue
-        cited = fact.speaker or ", ".join(s.name for s in sources.get(fact.article_id, []))
         matched = tuple(
             dict.fromkeys(w for w in surface_words(fact.text) if set(analyze(w)) & stems)
         )
+        claim = fact.claim
+        if claim is None:  # stored before claims were extracted: as it was credited then
+            names = ", ".join(s.name for s in sources.get(fact.article_id, []))
+            cited = fact.speaker or names
+            found.append(
+                FactHit(
+                    fact.id,
+                    fact.text,
+                    round(score, 3),
+                    fact.section_label or fact.section_kind,
+                    ArticleRef.of(row),
+                    f"source: {cited}" if cited else None,
+                    matched,
+                )
+            )
+            continue
         found.append(
             FactHit(
                 fact.id,
@@ -197,8 +219,13 @@ async def hits(
                 round(score, 3),
                 fact.section_label or fact.section_kind,
                 ArticleRef.of(row),
-                cited or None,
+                claim.credit(),
                 matched,
+                claim.claimant,
+                claim.attribution,
+                claim.claimed_at,
+                claim.entities,
+                claim.party,
             )
         )
     return found

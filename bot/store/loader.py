@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncGenerator, Callable
@@ -301,7 +302,8 @@ class Batch:
         if new:
             self.new_articles.append((article_id, item.file_name, *values, stamp))
         else:
-            self.updated_articles.append((*values, article_id))
+            *fields, content_hash, updated_at, written = values
+            self.updated_articles.append((*fields, updated_at, written, content_hash, article_id))
 
     def _add_facts(self, item: Parsed, article: Article, article_id: int, ids: Ids) -> list[int]:
         """The sections and their facts, each fact with its index terms and the speaker quoted
@@ -331,6 +333,7 @@ class Batch:
                         fact.text,
                         terms,
                         speakers.get(position),
+                        json.dumps(fact.claim.to_json(), ensure_ascii=False),
                     )
                 )
                 fact_ids.append(fact_id)
@@ -347,15 +350,19 @@ class Batch:
             " loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.new_articles,
         )
+        # A forgotten hash marks a re-parse after an upgrade (schema 7): the article is the same,
+        # so it keeps when it was last updated, and the digest does not report it again.
         await db.executemany(
             "UPDATE articles SET title = ?, published = ?, published_utc = ?, author = ?,"
-            " photo_caption = ?, photo_credit = ?, lead = ?, url = ?, content_hash = ?,"
-            " updated_at = ?, generation = ? WHERE id = ?",
+            " photo_caption = ?, photo_credit = ?, lead = ?, url = ?,"
+            " updated_at = CASE content_hash WHEN '' THEN updated_at ELSE ? END,"
+            " generation = CASE content_hash WHEN '' THEN generation ELSE ? END,"
+            " content_hash = ? WHERE id = ?",
             self.updated_articles,
         )
         await db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)", self.sources)
         await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)", self.sections)
-        await db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)", self.facts)
+        await db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.facts)
         await db.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)", self.quotes)
         await db.executemany(
             "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures

@@ -62,7 +62,8 @@ class Reads:
             return {}
         marks = ",".join("?" * len(wanted))
         rows = await self.rows(
-            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms"
+            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"
+            " f.claim"
             " FROM facts f JOIN sections s ON s.id = f.section_id"
             f" WHERE f.id IN ({marks})",
             wanted,
@@ -71,7 +72,8 @@ class Reads:
 
     async def article_facts(self, article_id: int) -> list[FactRow]:
         rows = await self.rows(
-            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms"
+            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"
+            " f.claim"
             " FROM facts f JOIN sections s ON s.id = f.section_id"
             " WHERE f.article_id = ? ORDER BY f.position",
             (article_id,),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from bot.articles import Figure
+from bot.articles import Claim, Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,11 @@ class FactRow:
     section_kind: str
     speaker: str | None
     terms: str  # the fact's index terms
+    claim_json: str | None  # None for a fact stored before claims were extracted
+
+    @property
+    def claim(self) -> Claim | None:
+        return Claim.from_json(json.loads(self.claim_json)) if self.claim_json else None
 
 
 @dataclass(frozen=True, slots=True)

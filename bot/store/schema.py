@@ -171,5 +171,12 @@ MIGRATIONS: tuple[str, ...] = (
         'schedule_from', schedule_from), updated_by, updated_at FROM digest_settings;
     DROP TABLE digest_settings;
     """,
+    # 7: each fact's claim (who says it, how, when, what it names) as the extractor's JSON. The
+    # articles stored before it are parsed again at the next load (their hash is forgotten),
+    # which keeps their dates: a re-parse is no news for the digest.
+    """
+    ALTER TABLE facts ADD COLUMN claim TEXT;
+    UPDATE articles SET content_hash = '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,7 +5,7 @@ from bot.desk.facts import FactsAnswer, NothingFound, facts
 from tests.conftest import SEED_TITLE
 
 
-async def test_facts_cite_article_section_and_source(desk: Desk) -> None:
+async def test_facts_cite_their_claimant_section_and_article(desk: Desk) -> None:
     answer = await desk.answer_line("/facts shipments")
 
     assert isinstance(answer, FactsAnswer)
@@ -13,7 +13,11 @@ async def test_facts_cite_article_section_and_source(desk: Desk) -> None:
     assert all("containers" in hit.text for hit in top)
     assert {hit.section for hit in top} == {"Background"}
     assert {hit.article.title for hit in top} == {SEED_TITLE}
-    assert top[0].cited == "Interfax Russia, RIA Novosti"
+    # Each by who says it, never by the news item's sources (Interfax, RIA Novosti).
+    assert {hit.claimant for hit in top} == {"The United States", "South Korea", "Shin Won-sik"}
+    south_korea = next(hit for hit in top if hit.claimant == "South Korea")
+    assert south_korea.cited == "South Korea reported, in March 2024"
+    assert (south_korea.attribution, south_korea.claimed_at) == ("reported", "2024-03")
     assert answer.understood_as == ("shipment: also sent, delivered, supplying, containers",)
 
 
@@ -28,7 +32,8 @@ async def test_quoted_fact_cites_its_speaker(desk: Desk) -> None:
     answer = await facts(desk, "gross violation")
 
     assert isinstance(answer, FactsAnswer)
-    assert answer.hits[0].cited == "Vladimir Putin"
+    assert answer.hits[0].claimant == "Vladimir Putin"
+    assert answer.hits[0].cited == "Vladimir Putin said"
 
 
 async def test_facts_in_one_article_only(desk: Desk) -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import bot.store
 import bot.store.parsing
 from bot.store import Requester, Store, StoreBusy, StoreError
-from tests.bot.store.helpers import SEED_NAME, hold_write_lock, outcomes
+from tests.bot.store.helpers import SEED_NAME, hold_write_lock, open_and_load, outcomes
 from tests.conftest import ARTICLES
 
 
@@ -238,3 +239,28 @@ async def test_a_load_stopped_by_shut_down_rolls_back(store: Store, seeds: Path)
     assert published.strftime("%H:%M") == "13:03"
     newest = (await store.audit.recent_reloads())[0]
     assert newest.summary == "failed: the bot is shutting down"
+
+
+async def test_articles_stored_before_claims_are_parsed_again_and_keep_their_dates(
+    tmp_path: Path, seeds: Path
+) -> None:
+    path = tmp_path / "upgraded.sqlite3"
+    await open_and_load(path, seeds)
+    with sqlite3.connect(path) as old:  # as schema 6 left them: no claims
+        old.execute("UPDATE facts SET claim = NULL")
+        old.execute("UPDATE articles SET content_hash = ''")
+        before = old.execute("SELECT id, updated_at, generation FROM articles").fetchall()
+    store = await Store.open(path)
+    try:
+        await store.load_folder(seeds)
+
+        with sqlite3.connect(path) as new:
+            after = new.execute("SELECT id, updated_at, generation FROM articles").fetchall()
+            unclaimed = new.execute("SELECT count(*) FROM facts WHERE claim IS NULL").fetchone()
+        assert sorted(after) == sorted(before)  # no news for the digest
+        assert unclaimed == (0,)
+        seed = next(a for a in store.snapshot.articles if a.file_name == SEED_NAME)
+        claims = [f.claim for f in await store.snapshot.read.article_facts(seed.id)]
+        assert "South Korea" in {c.claimant for c in claims if c}
+    finally:
+        await store.close()
