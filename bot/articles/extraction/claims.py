@@ -224,6 +224,13 @@ def _first_said(block: Block) -> _Said | None:
     return None
 
 
+# "according to a statement from the Pentagon" is according to the Pentagon.
+_CARRIER = re.compile(
+    r"^(?:an?|the|its|their)\s+(?:\w+\s+)?(?:statement|report|post|message|data|estimates?|"
+    r"assessment|update|figures|interview)\s+(?:from|by|of|with)\s+",
+    re.I,
+)
+
 _PHRASED: tuple[tuple[re.Pattern[str], Attribution], ...] = (
     (ACCORDING, "according to"),
     (REPORTED_BY, "reported"),
@@ -336,7 +343,9 @@ def _titles_only(phrase: str, name: str) -> bool:
     before = phrase[: len(head[0])].split()
     if before and before[0].lower() == "the":
         return False
-    return all(w[:1].isupper() or w in TITLE_WORDS for w in before)
+    if before and before[-1].lower() in TITLE_WORDS:
+        return True  # "White House national security spokesman John Kirby"
+    return all(w[:1].isupper() or w.lower() in TITLE_WORDS | {"of", "for"} for w in before)
 
 
 def _role_words(phrase: str) -> bool:
@@ -351,7 +360,7 @@ def _role_words(phrase: str) -> bool:
 
 
 def _phrase_name(phrase: str) -> str | None:
-    phrase = phrase.strip(" ,.")
+    phrase = _CARRIER.sub("", phrase.strip(" ,."))
     if not phrase or len(phrase.split()) > _MAX_NAME_WORDS:
         return None
     person = person_name(phrase)
@@ -384,9 +393,15 @@ def _leading_when(block: Block, sentence: int) -> str | None:
 
 
 def _when_after(text: str, verb_end: int, end: int) -> str | None:
-    """A time phrase right after the verb: "said on 1 March", "said last week"."""
-    match = WHEN.match(text, verb_end + 1, end) if verb_end < end else None
-    return _lower_first(match.group()) if match else None
+    """A time phrase right after the verb, or after whom it was told: "said on 1 March", "said
+    last week", "told reporters on Tuesday"."""
+    if verb_end >= end:
+        return None
+    match = WHEN.match(text, verb_end + 1, end)
+    if match is not None:
+        return _lower_first(match.group())
+    weekday = _WEEKDAY_AFTER.match(text, verb_end, end)
+    return weekday["when"].lower() if weekday else None
 
 
 def _when_between(text: str, start: int, verb_start: int) -> str | None:
@@ -399,6 +414,11 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if text.split(" ", 1)[0].istitle() and " " in text else text
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_AFTER = re.compile(
+    r"(?:\s+(?:\w+\s+){0,2}?)?\s*(?P<when>on\s+(?:" + "|".join(_WEEKDAYS) + r"))\b",
+    re.I,
+)
 _DAY_MONTH = re.compile(r"\b(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)")
 _MONTH_DAY = re.compile(r"\b(?P<month>[A-Za-z]+)\s+(?P<day>\d{1,2})\b(?!\d)")
 _MONTH_WORD = re.compile(r"[A-Za-z]+")
@@ -414,6 +434,13 @@ def resolve_when(when: str | None, published: datetime | None) -> str | None:
     if published is not None and re.search(r"\b(?:yesterday|today|overnight|last night)\b", folded):
         days = 0 if "today" in folded else 1
         return (published.date() - timedelta(days=days)).isoformat()
+    weekday = next(
+        (_WEEKDAYS.index(w) for w in _MONTH_WORD.findall(folded) if w in _WEEKDAYS), None
+    )
+    if weekday is not None and published is not None:
+        # "on Tuesday" in a Wednesday's article: the Tuesday before, or the day itself.
+        back = (published.weekday() - weekday) % 7
+        return (published.date() - timedelta(days=back)).isoformat()
     month = next((MONTHS[w] for w in _MONTH_WORD.findall(folded) if w in MONTHS), None)
     if month is None:
         return None

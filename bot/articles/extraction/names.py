@@ -38,6 +38,9 @@ def person_name(text: str) -> str | None:
     titles = [i for i, t in enumerate(tokens[:-1]) if t.lower() in TITLE_WORDS]
     if titles and is_person(" ".join(tokens[titles[-1] + 1 :])):
         tokens = tokens[titles[-1] + 1 :]
+        if len(tokens) > 2 and tokens[0].lower() in ("of", "for"):
+            # "Secretary of State Antony Blinken": the portfolio goes with the title.
+            tokens = tokens[-2:]
     # "Estonian Kristen Michal"; but "Serhii Marchenko" is a name, not a nationality and a name.
     while len(tokens) > 2 and re.fullmatch(r"[A-Z]\w*(?:an|ese|ish|i)", tokens[0]):
         if tokens[0] in ("North", "South"):

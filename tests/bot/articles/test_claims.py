@@ -90,6 +90,38 @@ def test_who_told_a_newspaper_is_the_claimant_not_the_newspaper() -> None:
     assert (claim.claimant, claim.attribution) == ("Kyrylo Budanov", "said")
 
 
+def test_who_told_reporters_on_a_weekday_said_it_that_day() -> None:
+    article = wire_article(
+        LEAD,
+        "Kremlin spokesman Dmitry Peskov told reporters on Tuesday that Moscow had no comment.",
+    )
+
+    claim = claim_of(article, "Kremlin spokesman Dmitry Peskov told")
+
+    assert (claim.claimant, claim.when, claim.claimed_at) == (
+        "Dmitry Peskov",
+        "on tuesday",
+        "2024-06-18",
+    )
+
+
+def test_a_title_with_its_portfolio_is_left_out_of_the_name() -> None:
+    article = wire_article(
+        LEAD,
+        "US Secretary of State Antony Blinken said the shipments must stop.",
+        "White House national security spokesman John Kirby said the US had evidence.",
+    )
+
+    assert claim_of(article, "US Secretary").claimant == "Antony Blinken"
+    assert claim_of(article, "White House").claimant == "John Kirby"
+
+
+def test_according_to_a_statement_is_according_to_who_made_it() -> None:
+    article = wire_article(LEAD, "According to a statement from the Pentagon, 500 advisers left.")
+
+    assert claim_of(article, "According to a statement").claimant == "the Pentagon"
+
+
 def test_a_statement_is_credited_to_who_issued_it() -> None:
     article = wire_article(
         LEAD,
