@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.articles import Article
+from bot.articles import Article, Claim
 from bot.search import SearchIndex
 from bot.store.connection import Database
 from bot.store.errors import storage_error
@@ -334,6 +334,7 @@ class Batch:
                         terms,
                         speakers.get(position),
                         json.dumps(fact.claim.to_json(), ensure_ascii=False),
+                        claimant_of(fact.claim),
                     )
                 )
                 fact_ids.append(fact_id)
@@ -362,11 +363,17 @@ class Batch:
         )
         await db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)", self.sources)
         await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)", self.sections)
-        await db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.facts)
+        await db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.facts)
         await db.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)", self.quotes)
         await db.executemany(
             "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures
         )
+
+
+def claimant_of(claim: Claim) -> str | None:
+    """Whom "what did X say" finds the fact for: the claimant it names, not the article's
+    sources a fact falls back to."""
+    return claim.claimant if claim.attribution not in ("article sources", "own reporting") else None
 
 
 def title_from_lead(lead: str) -> str:

@@ -70,6 +70,28 @@ class Reads:
         )
         return {int(row[0]): FactRow(*row) for row in rows}
 
+    async def claimants(self) -> list[str]:
+        """Everyone a fact is credited to, most claims first."""
+        rows = await self.rows(
+            "SELECT claimant FROM facts WHERE claimant IS NOT NULL"
+            " GROUP BY claimant ORDER BY count(*) DESC, claimant"
+        )
+        return [str(row[0]) for row in rows]
+
+    async def claimed_by(self, names: Sequence[str], limit: int) -> list[FactRow]:
+        """The facts credited to `names`, newest article first (a quote's speaker is its
+        paragraph's claimant)."""
+        marks = ",".join("?" * len(names))
+        rows = await self.rows(
+            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"
+            " f.claim FROM facts f JOIN sections s ON s.id = f.section_id"
+            " JOIN articles a ON a.id = f.article_id"
+            f" WHERE f.claimant IN ({marks})"
+            " ORDER BY COALESCE(a.published_utc, a.loaded_at) DESC, f.position LIMIT ?",
+            [*names, limit],
+        )
+        return [FactRow(*row) for row in rows]
+
     async def article_facts(self, article_id: int) -> list[FactRow]:
         rows = await self.rows(
             "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"

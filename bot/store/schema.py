@@ -171,11 +171,14 @@ MIGRATIONS: tuple[str, ...] = (
         'schedule_from', schedule_from), updated_by, updated_at FROM digest_settings;
     DROP TABLE digest_settings;
     """,
-    # 7: each fact's claim (who says it, how, when, what it names) as the extractor's JSON. The
-    # articles stored before it are parsed again at the next load (their hash is forgotten),
-    # which keeps their dates: a re-parse is no news for the digest.
+    # 7: each fact's claim (who says it, how, when, what it names) as the extractor's JSON, and
+    # its claimant apart, indexed, for "what did X say". The articles stored before it are
+    # parsed again at the next load (their hash is forgotten), which keeps their dates: a
+    # re-parse is no news for the digest.
     """
     ALTER TABLE facts ADD COLUMN claim TEXT;
+    ALTER TABLE facts ADD COLUMN claimant TEXT;
+    CREATE INDEX facts_claimant ON facts(claimant);
     UPDATE articles SET content_hash = '';
     """,
 )

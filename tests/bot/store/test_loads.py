@@ -264,3 +264,17 @@ async def test_articles_stored_before_claims_are_parsed_again_and_keep_their_dat
         assert "South Korea" in {c.claimant for c in claims if c}
     finally:
         await store.close()
+
+
+async def test_facts_are_found_by_their_claimant_not_by_the_sources_they_fall_back_to(
+    store: Store,
+) -> None:
+    with store.reading() as snapshot:
+        claimants = await snapshot.read.claimants()
+        shin = await snapshot.read.claimed_by(["Shin Won-sik"], 20)
+
+    assert "Shin Won-sik" in claimants
+    assert "Interfax Russia, RIA Novosti" not in claimants  # the seed's sources: a fallback
+    assert shin
+    assert all(row.claim is not None and row.claim.claimant == "Shin Won-sik" for row in shin)
+    assert any("10,000 containers" in row.text for row in shin)
