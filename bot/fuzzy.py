@@ -170,3 +170,19 @@ class Completer:
                     found.append(position)
                     matches.add(position)
         return [self.choices[position] for position in found[:limit]]
+
+
+def names_agree(typed: str, name: str) -> bool:
+    """Every word typed is a word of `name`, its start, or a typo of it: "shin" and "Shin
+    Won-sik" agree, "kremlin" and "The United States" do not, however a fuzzy score ranks them."""
+    present = key(name).replace("-", " ").split()
+    wanted = [word for word in key(typed).replace("-", " ").split() if word != "the"]
+    return bool(wanted) and all(
+        any(
+            (len(word) >= 3 and w.startswith(word))
+            or w == word
+            or fuzz.ratio(word, w) >= typo_cutoff(word)
+            for w in present
+        )
+        for word in wanted
+    )

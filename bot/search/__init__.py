@@ -4,6 +4,7 @@ typo correction, and ranking."""
 from bot.search.analysis import STOPWORDS, analyze, stem
 from bot.search.index import Query, QueryTerm, SearchIndex
 from bot.search.lexicon import ALIASES, LEXICON, SYNONYMS
+from bot.search.questions import Question, read_question
 from bot.search.ranking import Scored, rank
 
 __all__ = [
@@ -13,9 +14,11 @@ __all__ = [
     "SYNONYMS",
     "Query",
     "QueryTerm",
+    "Question",
     "Scored",
     "SearchIndex",
     "analyze",
     "rank",
+    "read_question",
     "stem",
 ]

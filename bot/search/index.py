@@ -21,6 +21,7 @@ class QueryTerm:
     weight: float
     concept: int  # which word of the query it stands for
     why: str  # "", "synonym of shipments", "did you mean ammunition"
+    shown: str = ""  # the lexicon phrase it comes from, as written: "north korea"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,10 @@ class Query:
     concepts: tuple[str, ...]  # the query's own terms, in order
     terms: tuple[QueryTerm, ...]
     suggestions: tuple[str, ...] = ()  # known words that look like its unknown ones
+    # The query's words as they were read, one per concept, typos corrected ("artillery shells"
+    # for "artilery shells"), and whether any was.
+    meant: tuple[str, ...] = ()
+    corrected: bool = False
 
 
 K1, B = 1.2, 0.75
@@ -131,14 +136,17 @@ class SearchIndex:
     # --- query understanding -----------------------------------------------------------------
 
     def parse(self, text: str) -> Query:
+        typed = [w for w in words(text) if w not in STOPWORDS]
         concepts = analyze(text)
         if not concepts:  # a query of stopwords only ("who is") still means its words
-            concepts = [stem(w) for w in words(text)]
+            typed = words(text)
+            concepts = [stem(w) for w in typed]
+        meant = list(typed)
         terms: list[QueryTerm] = []
         near: list[str] = []
         for position, concept in enumerate(concepts):
-            known = concept in self.df
-            if known:
+            read_as = [concept]
+            if concept in self.df:
                 terms.append(QueryTerm(concept, 1.0, position, ""))
             else:
                 corrections, looks_like = self._near(concept)
@@ -146,24 +154,52 @@ class SearchIndex:
                 for typo in corrections:
                     shown = self.surface.get(typo, typo)
                     terms.append(QueryTerm(typo, TYPO_WEIGHT, position, f"did you mean {shown}"))
-            for phrase, weight in LEXICON.get((concept,), ()):
-                for term in phrase:
-                    if term in self.df:
-                        why = f"{'synonym' if weight == SYNONYM_WEIGHT else 'alias'} of {concept}"
-                        terms.append(QueryTerm(term, weight, position, why))
+                # A typo of a word no article uses ("shipmnets") still stands for its synonyms.
+                read_as += corrections or _lexicon_word(concept)
+                if len(read_as) > 1:
+                    meant[position] = self.surface.get(read_as[1]) or _like(
+                        read_as[1], typed[position]
+                    )
+            for word in read_as:
+                for phrase, weight in LEXICON.get((word,), ()):
+                    for term in phrase:
+                        if term in self.df:
+                            kind = "synonym" if weight == SYNONYM_WEIGHT else "alias"
+                            why = f"{kind} of {concept}"
+                            terms.append(
+                                QueryTerm(
+                                    term,
+                                    weight * _read_weight(word, concept),
+                                    position,
+                                    why,
+                                    self._shown(phrase),
+                                )
+                            )
         for start in range(len(concepts) - 1):  # two-word aliases: "north korea" ~ DPRK
             pair = tuple(concepts[start : start + 2])
             for phrase, weight in LEXICON.get(pair, ()):
                 for term in phrase:
                     if term in self.df:
-                        terms.append(QueryTerm(term, weight, start, f"alias of {' '.join(pair)}"))
+                        why = f"alias of {' '.join(pair)}"
+                        terms.append(QueryTerm(term, weight, start, why, self._shown(phrase)))
         best: dict[tuple[str, int], QueryTerm] = {}
         for candidate in terms:
             key = (candidate.term, candidate.concept)
             if key not in best or best[key].weight < candidate.weight:
                 best[key] = candidate
         suggestions = tuple(dict.fromkeys(self.surface.get(t, t) for t in near))
-        return Query(text, tuple(concepts), tuple(best.values()), suggestions[:3])
+        return Query(
+            text,
+            tuple(concepts),
+            tuple(best.values()),
+            suggestions[:3],
+            tuple(meant),
+            meant != typed,
+        )
+
+    def _shown(self, phrase: tuple[str, ...]) -> str:
+        """A lexicon phrase as the articles write it: "north korea", not "north", "korea"."""
+        return " ".join(self.surface.get(term, term) for term in phrase)
 
     def correct(self, term: str) -> list[str]:
         """Known terms a typo could stand for: at most two, closer for short words."""
@@ -200,3 +236,27 @@ class SearchIndex:
                 found.append((score, self.df.get(choice, 0), self.surface.get(choice, choice)))
         found.sort(key=lambda hit: (-hit[0], -hit[1]))
         return list(dict.fromkeys(surface for _, _, surface in found))[:limit]
+
+
+# The single words of the lexicon, as index terms: what a typo is corrected against when no
+# article has the word it stands for.
+_LEXICON_WORDS = sorted({phrase[0] for phrase in LEXICON if len(phrase) == 1})
+
+
+def _lexicon_word(term: str) -> list[str]:
+    """The lexicon word `term` is a typo of, if it is a clear one."""
+    if len(term) < 4 or term.isdigit() or (term,) in LEXICON:
+        return []
+    found = lookalikes(term, _LEXICON_WORDS, cutoff=typo_cutoff(term), limit=1)
+    return [choice for choice, _ in found]
+
+
+def _read_weight(word: str, concept: str) -> float:
+    """A synonym of a corrected word is a guess on a guess: it weighs as a typo does."""
+    return 1.0 if word == concept else TYPO_WEIGHT
+
+
+def _like(word: str, typed: str) -> str:
+    """A lexicon word in the number the reader typed: "shipments" for "shipmnets"."""
+    plural = word + "s"
+    return plural if typed.endswith("s") and stem(plural) == word else word

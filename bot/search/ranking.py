@@ -21,6 +21,7 @@ class Scored:
     fact_id: int
     score: float
     coverage: float
+    literal: float = 1.0  # share of the query's weight matched by its own words (or their typos)
 
 
 def rank(
@@ -39,12 +40,15 @@ def rank(
         counts = Counter(tokens)
         norm = K1 * (1 - B + B * len(tokens) / index.average_length)
         contributions: dict[int, list[float]] = defaultdict(list)
+        literal: set[int] = set()
         for term in query.terms:
             tf = counts.get(term.term, 0)
             if tf:
                 contributions[term.concept].append(
                     term.weight * index.idf(term.term) * tf * (K1 + 1) / (tf + norm)
                 )
+                if not term.why.startswith("synonym"):
+                    literal.add(term.concept)
         if not contributions:
             continue
         # The best match of a query word counts whole, its other synonyms half: a fact with the
@@ -59,12 +63,16 @@ def rank(
         score = sum(per_concept.values()) * coverage
         score += _phrase_bonus(query.concepts, tokens) * score
         score += 0.5 * passage_likeness(query_words, fold(text))
-        scored.append(Scored(fact_id, score, coverage))
-    scored.sort(key=lambda s: (-s.score, s.fact_id))
-    if scored:
-        floor = scored[0].score * RELATIVE_FLOOR
-        scored = [s for s in scored if s.score >= floor]
-    return scored[:limit]
+        share = sum(concept_weight[c] for c in literal) / total_weight
+        scored.append(Scored(fact_id, score, coverage, round(share, 6)))
+    if not scored:
+        return []
+    floor = max(s.score for s in scored) * RELATIVE_FLOOR
+    # What the reader wrote ranks above what only a synonym of it matched: "shipments" finds
+    # the facts about shipments before those about deliveries.
+    kept = [s for s in scored if s.score >= floor]
+    kept.sort(key=lambda s: (-s.literal, -s.score, s.fact_id))
+    return kept[:limit]
 
 
 def _unknown_idf(index: SearchIndex) -> float:

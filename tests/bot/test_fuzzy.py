@@ -1,6 +1,6 @@
 """Matching what people type: picking in stages, look-alikes and autocomplete."""
 
-from bot.fuzzy import Choice, Completer, NoMatch, Picker, lookalikes, typo_cutoff
+from bot.fuzzy import Choice, Completer, NoMatch, Picker, lookalikes, names_agree, typo_cutoff
 
 TITLES = [
     "Putin and Kim Jong Un sign agreement foreseeing assistance in case of aggression",
@@ -55,3 +55,11 @@ def test_autocomplete_offers_word_starts_first_then_close_ones() -> None:
 
     assert names[:2] == ["North Korea", "Korean"]
     assert len(completer.complete("", limit=2)) == 2
+
+
+def test_a_name_agrees_with_its_words_their_starts_and_their_typos() -> None:
+    assert names_agree("Shin", "Shin Won-sik")
+    assert names_agree("won-sik", "Shin Won-sik")
+    assert names_agree("the Pentagn", "The Pentagon")
+    assert not names_agree("Kremlin", "The United States")
+    assert not names_agree("the", "The Times")

@@ -109,3 +109,36 @@ def test_index_survives_a_round_trip_through_rows() -> None:
     assert {t: list(p) for t, p in again.postings.items()} == {
         t: list(p) for t, p in index.postings.items()
     }
+
+
+def test_facts_with_the_word_itself_rank_above_facts_with_only_a_synonym() -> None:
+    # "delivered" is rare and its fact short: by score alone it would come first.
+    facts = {
+        1: "The shipment of grain left Odesa on a long route across the sea to Egypt.",
+        2: "Ammunition delivered.",
+        3: "A shipment of wheat reached Egypt.",
+        4: "Another shipment of corn was delayed.",
+        5: "The shipment was insured.",
+    }
+
+    found = search("shipments", facts)
+
+    assert found[-1] == 2
+    assert set(found[:-1]) == {1, 3, 4, 5}
+
+
+def test_a_typo_of_a_lexicon_word_no_fact_uses_stands_for_its_synonyms() -> None:
+    index = build()
+
+    query = index.parse("shipmnets")
+
+    assert query.corrected
+    assert query.meant == ("shipments",)
+    assert search("shipmnets")[0] == 1  # "sent ... containers"
+
+
+def test_a_lexicon_word_no_fact_uses_is_not_read_as_a_typo() -> None:
+    query = build().parse("shipments")
+
+    assert not query.corrected
+    assert search("shipments")[0] == 1
