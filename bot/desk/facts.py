@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -10,6 +11,7 @@ from bot.articles import Entity
 from bot.desk.answers import Answer, ArticleRef, UserError
 from bot.desk.lookup import resolve_article
 from bot.desk.spec import Call, CommandSpec, OptionSpec
+from bot.fuzzy import NoMatch, Picker, names_agree
 from bot.pages import (
     CITED_TITLE,
     EMBED_TOTAL_LIMIT,
@@ -22,7 +24,7 @@ from bot.pages import (
     highlight,
     numbered,
 )
-from bot.search import Query, analyze, rank
+from bot.search import Query, Question, Scored, analyze, rank, read_question
 from bot.store import ArticleRow, FactRow, Snapshot
 from bot.text import clip, date_text, surface_words
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 FACTS_SHOWN = 10
 FACTS_PER_PAGE = 5
+CLAIMS_LOOKED_AT = 500  # of one claimant, the newest: enough to rank "what did X say about Y"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,8 @@ class FactsAnswer(Answer):
         title = heading(f"Facts about “{self.topic}”")
         description = ""
         if self.understood_as:  # short, so that five facts fit beside it
-            description = clip("Also searched: " + "; ".join(self.understood_as), 1000)
+            notes = "; ".join(self.understood_as)
+            description = clip(notes[:1].upper() + notes[1:], 1000)
         fields = [_fact_field(number, hit) for number, hit in enumerate(self.hits, 1)]
         claimants = sorted({hit.claimant for hit in self.hits if hit.claimant})
         footer = clip("Claimed by: " + "; ".join(claimants), 1000) if claimants else ""
@@ -145,7 +149,8 @@ async def facts(
 async def find_facts(
     snapshot: Snapshot, topic: str, article: str | None, limit: int
 ) -> FactsAnswer | NothingFound | UserError:
-    """The facts about `topic` in one snapshot, best first; in one article when one is named."""
+    """The facts about `topic` in one snapshot, best first; in one article when one is named.
+    `topic` may be a question: "how many containers", "what did Shin say about the pact"."""
     topic = topic.strip()
     if not topic:
         return UserError("Tell me what the facts should be about, e.g. /facts shipments.")
@@ -155,22 +160,78 @@ async def find_facts(
         if isinstance(found, UserError):
             return found
         scope = found
-    query = snapshot.index.parse(topic)
+    question = read_question(topic)
+    if question.speaker:
+        speaker = await _claimant(snapshot, question.speaker)
+        if speaker is not None:
+            return await _claims_of(snapshot, question, speaker, scope, limit)
+        # Nobody of that name claims anything: the name may still be a topic ("the pact").
+        question = read_question(f"{question.speaker} {question.topic}")
+    query = snapshot.index.parse(question.topic or topic)
     rows = await _candidates(snapshot, query, scope, limit)
-    ranked = rank(snapshot.index, query, {i: (r.text, r.terms) for i, r in rows.items()}, limit)
+    wanted = limit * 3 if question.wants_figure else limit
+    ranked = rank(snapshot.index, query, {i: (r.text, r.terms) for i, r in rows.items()}, wanted)
     if not ranked:
         return NothingFound(
             topic,
             query.suggestions or tuple(snapshot.index.suggestions(topic)),
             ArticleRef.of(scope) if scope else None,
         )
-    found_hits = await hits(snapshot, [(rows[s.fact_id], s.score) for s in ranked], query)
-    return FactsAnswer(
-        topic,
-        tuple(found_hits),
-        _understood_as(query, snapshot),
-        ArticleRef.of(scope) if scope else None,
-    )
+    notes = _understood_as(query, snapshot)
+    if question.wants_figure:
+        ranked = await _figures_first(snapshot, ranked)
+        notes = ("facts with figures first", *notes)
+    found_hits = await hits(snapshot, [(rows[s.fact_id], s.score) for s in ranked[:limit]], query)
+    return FactsAnswer(topic, tuple(found_hits), notes, ArticleRef.of(scope) if scope else None)
+
+
+async def _figures_first(snapshot: Snapshot, ranked: list[Scored]) -> list[Scored]:
+    """ "How many" asks for a number: the facts that report one come first, each in its rank."""
+    with_figures = {
+        row.fact_id for row in await snapshot.read.figures(fact_ids=[s.fact_id for s in ranked])
+    }
+    return sorted(ranked, key=lambda s: s.fact_id not in with_figures)
+
+
+async def _claimant(snapshot: Snapshot, typed: str) -> str | None:
+    """The claimant a reader named ("Shin" for Shin Won-sik), among everyone facts are
+    credited to and everyone quoted."""
+    found = snapshot.memo.get("pick:claimant")
+    if not isinstance(found, tuple):
+        names = list(dict.fromkeys([*await snapshot.read.claimants(), *snapshot.speakers]))
+        found = snapshot.memo["pick:claimant"] = (names, Picker(names))
+    names, picker = found
+    for text in dict.fromkeys((typed, re.sub(r"^the\s+", "", typed, flags=re.IGNORECASE))):
+        chosen = picker.pick(text)
+        if not isinstance(chosen, NoMatch) and names_agree(text, names[chosen]):
+            return str(names[chosen])
+    return None
+
+
+async def _claims_of(
+    snapshot: Snapshot, question: Question, speaker: str, scope: ArticleRow | None, limit: int
+) -> FactsAnswer | NothingFound:
+    """What `speaker` claimed, newest article first, or the claims about the question's topic
+    best first."""
+    rows = await snapshot.read.claimed_by([speaker], CLAIMS_LOOKED_AT)
+    if scope is not None:
+        rows = [row for row in rows if row.article_id == scope.id]
+    said = f"what {speaker} said"
+    shown = f"{question.topic} ({said})" if question.topic else said
+    reference = ArticleRef.of(scope) if scope else None
+    if not question.topic:
+        found = await hits(snapshot, [(row, 1.0) for row in rows[:limit]], None)
+        if not found:
+            return NothingFound(shown, (), reference)
+        return FactsAnswer(question.text, tuple(found), (said,), reference)
+    query = snapshot.index.parse(question.topic)
+    by_id = {row.id: row for row in rows}
+    ranked = rank(snapshot.index, query, {i: (r.text, r.terms) for i, r in by_id.items()}, limit)
+    if not ranked:
+        return NothingFound(shown, query.suggestions, reference)
+    found = await hits(snapshot, [(by_id[s.fact_id], s.score) for s in ranked], query)
+    notes = (f"{said} about {question.topic}", *_understood_as(query, snapshot))
+    return FactsAnswer(question.text, tuple(found), notes, reference)
 
 
 async def _candidates(
@@ -232,14 +293,29 @@ async def hits(
 
 
 def _understood_as(query: Query, snapshot: Snapshot) -> tuple[str, ...]:
-    notes: dict[str, list[str]] = defaultdict(list)
+    """How the query was read, as a person would say it: "Showing results for ammunition",
+    "also: sent, delivered"."""
+    notes: list[str] = []
+    if query.corrected:
+        notes.append("Showing results for " + " ".join(query.meant))
+    # Each alternative under the words it stands for: a query word, or a pair ("north korea").
+    also: dict[str, list[str]] = defaultdict(list)
     for term in query.terms:
-        if term.why:
-            concept = query.concepts[term.concept]
-            notes[snapshot.index.surface.get(concept, concept)].append(
-                snapshot.index.surface.get(term.term, term.term)
+        if term.why and not term.why.startswith("did you mean"):
+            pair = term.why.partition(" of ")[2]
+            words = pair if " " in pair else query.meant[term.concept]
+            also[words].append(term.shown or snapshot.index.surface.get(term.term, term.term))
+    if len(also) == 1:
+        notes.append("also: " + ", ".join(dict.fromkeys(*also.values())))
+    elif also:  # "also: sent, delivered for shipments; weapons for arms"
+        notes.append(
+            "also: "
+            + "; ".join(
+                f"{', '.join(dict.fromkeys(alternatives))} for {words}"
+                for words, alternatives in also.items()
             )
-    return tuple(f"{word}: also {', '.join(dict.fromkeys(alts))}" for word, alts in notes.items())
+        )
+    return tuple(notes)
 
 
 async def _run(desk: Desk, call: Call) -> Answer:

@@ -79,16 +79,17 @@ class Reads:
         return [str(row[0]) for row in rows]
 
     async def claimed_by(self, names: Sequence[str], limit: int) -> list[FactRow]:
-        """The facts credited to `names`, newest article first (a quote's speaker is its
-        paragraph's claimant)."""
+        """The facts credited to `names` or quoting them, newest article first: "Russian
+        propaganda publications said Kim expressed 'full support'" is what Kim said, as they
+        report it."""
         marks = ",".join("?" * len(names))
         rows = await self.rows(
             "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"
             " f.claim FROM facts f JOIN sections s ON s.id = f.section_id"
             " JOIN articles a ON a.id = f.article_id"
-            f" WHERE f.claimant IN ({marks})"
+            f" WHERE f.claimant IN ({marks}) OR f.speaker IN ({marks})"
             " ORDER BY COALESCE(a.published_utc, a.loaded_at) DESC, f.position LIMIT ?",
-            [*names, limit],
+            [*names, *names, limit],
         )
         return [FactRow(*row) for row in rows]
 

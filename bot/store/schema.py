@@ -172,13 +172,14 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE digest_settings;
     """,
     # 7: each fact's claim (who says it, how, when, what it names) as the extractor's JSON, and
-    # its claimant apart, indexed, for "what did X say". The articles stored before it are
-    # parsed again at the next load (their hash is forgotten), which keeps their dates: a
-    # re-parse is no news for the digest.
+    # its claimant apart, indexed with the speaker of its quote, for "what did X say". The
+    # articles stored before it are parsed again at the next load (their hash is forgotten),
+    # which keeps their dates: a re-parse is no news for the digest.
     """
     ALTER TABLE facts ADD COLUMN claim TEXT;
     ALTER TABLE facts ADD COLUMN claimant TEXT;
     CREATE INDEX facts_claimant ON facts(claimant);
+    CREATE INDEX facts_speaker ON facts(speaker);
     UPDATE articles SET content_hash = '';
     """,
 )

@@ -18,7 +18,7 @@ async def test_facts_cite_their_claimant_section_and_article(desk: Desk) -> None
     south_korea = next(hit for hit in top if hit.claimant == "South Korea")
     assert south_korea.cited == "South Korea reported, in March 2024"
     assert (south_korea.attribution, south_korea.claimed_at) == ("reported", "2024-03")
-    assert answer.understood_as == ("shipment: also sent, delivered, supplying, containers",)
+    assert answer.understood_as == ("also: sent, delivered, supplying, containers",)
 
 
 async def test_facts_highlight_the_words_that_matched(desk: Desk) -> None:
@@ -49,7 +49,7 @@ async def test_typo_is_answered_and_the_reading_shown(desk: Desk) -> None:
 
     assert isinstance(answer, FactsAnswer)
     assert "artillery" in answer.hits[0].text
-    assert answer.understood_as == ("artilery: also artillery",)
+    assert answer.understood_as == ("Showing results for artillery",)
 
 
 async def test_weather_forecast_finds_nothing_and_suggests_at_most_three(desk: Desk) -> None:
@@ -57,3 +57,72 @@ async def test_weather_forecast_finds_nothing_and_suggests_at_most_three(desk: D
 
     assert isinstance(answer, NothingFound)
     assert len(answer.suggestions) <= 3
+
+
+async def test_how_many_puts_the_facts_with_figures_first(desk: Desk) -> None:
+    answer = await facts(desk, "how many containers")
+
+    assert isinstance(answer, FactsAnswer)
+    assert [hit.claimant for hit in answer.hits[:3]] == [
+        "The United States",
+        "South Korea",
+        "Shin Won-sik",
+    ]
+    assert answer.understood_as[0] == "facts with figures first"
+
+
+async def test_what_did_x_say_shows_only_what_x_claimed(desk: Desk) -> None:
+    answer = await facts(desk, "what did Shin say")
+
+    assert isinstance(answer, FactsAnswer)
+    assert {hit.claimant for hit in answer.hits} == {"Shin Won-sik"}
+    assert any("10,000 containers" in hit.text for hit in answer.hits)
+    assert answer.understood_as == ("what Shin Won-sik said",)
+
+
+async def test_what_did_x_say_about_a_topic_ranks_x_claims_by_it(desk: Desk) -> None:
+    answer = await facts(desk, "What did Shin Won-sik say about containers?")
+
+    assert isinstance(answer, FactsAnswer)
+    assert "10,000 containers" in answer.hits[0].text
+    assert {hit.claimant for hit in answer.hits} == {"Shin Won-sik"}
+
+
+async def test_what_did_x_say_finds_x_quoted_with_who_reports_it(desk: Desk) -> None:
+    answer = await facts(desk, "what did Kim say")
+
+    assert isinstance(answer, FactsAnswer)
+    full_support = next(hit for hit in answer.hits if "full support" in hit.text)
+    assert full_support.claimant == "Russian propaganda publications"  # not Kim: they report it
+
+
+async def test_what_did_x_say_never_credits_someone_else_x_resembles(desk: Desk) -> None:
+    answer = await facts(desk, "what did the Kremlin say")
+
+    assert isinstance(answer, FactsAnswer)  # read as a topic: the Kremlin
+    assert "what The United States said" not in answer.understood_as
+    assert all("Kremlin" in hit.text or "Russia" in hit.text for hit in answer.hits)
+
+
+async def test_what_did_x_say_for_someone_unknown_finds_nothing(desk: Desk) -> None:
+    answer = await facts(desk, "what did Biden say")
+
+    assert isinstance(answer, NothingFound)
+
+
+async def test_who_said_a_figure_names_its_claimant_first(desk: Desk) -> None:
+    answer = await facts(desk, "who said 10,000 containers")
+
+    assert isinstance(answer, FactsAnswer)
+    assert answer.hits[0].claimant == "Shin Won-sik"
+    assert answer.hits[0].cited == "Shin Won-sik said, in mid-June 2024"
+
+
+async def test_a_typo_of_a_word_no_article_uses_is_corrected_through_the_lexicon(
+    desk: Desk,
+) -> None:
+    answer = await facts(desk, "shipmnets")
+
+    assert isinstance(answer, FactsAnswer)
+    assert all("containers" in hit.text for hit in answer.hits[:3])
+    assert answer.understood_as[0] == "Showing results for shipments"
