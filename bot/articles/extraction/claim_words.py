@@ -95,6 +95,7 @@ PARTY_MARKS = re.compile(
 # An entity: a run of capitalised words, "of"/"for"/"the"/"and" allowed inside.
 ENTITY_RUN = re.compile(
     r"(?<![\w'’-])[A-Z][\w'’-]*(?:\s+(?:(?:of|for|the|de|al|von|van)\s+){0,2}[A-Z][\w'’-]*){0,6}"
+    r"(?![\w'’$-])"  # the "US" of "US$1.1 billion" is a currency, not the United States
 )
 # Other spellings of one entity, folded; the value is its one name.
 ENTITY_ALIASES = {
@@ -145,3 +146,23 @@ NOT_ENTITIES = frozenset(
     western eastern northern southern according there here what who how why where which one two
     three""".split()
 ) | frozenset(MONTHS)
+
+# Names that keep their "The": "The Times", "The Washington Post"; any other claimant loses it
+# ("the Kiel Institute" is the Kiel Institute, "The Russian occupation authorities" are Russian
+# occupation authorities).
+KEEPS_THE = frozenset(
+    """times post guardian journal telegraph independent economist atlantic observer herald
+    insider hill sun mirror spectator mail express standard star globe tribune chronicle
+    register hague""".split()
+)
+# "the Joint Chiefs of Staff (JCS)": an acronym the article defines, and the name before it.
+DEFINED_ACRONYM = re.compile(r"(?<=\s)\((?P<acronym>[A-Z]{2,8})\)")
+NAME_BEFORE_ACRONYM = re.compile(
+    r"(?<![\w'’-])[A-Z][\w'’-]*(?:\s+(?:(?:of|for|the|and)\s+){0,2}[A-Z][\w'’-]*){0,7}\s+\Z"
+)
+# "state energy company Naftogaz", "the local Telegram channel RIA Melitopol": a description
+# ending in a role noun, then the name.
+DESCRIBED_NAME = re.compile(
+    r"^(?:the\s+)?(?P<description>(?:[\w'’-]+\s+){0,4}?(?P<role>[a-z]+))\s+"
+    r"(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})$"
+)

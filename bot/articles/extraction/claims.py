@@ -15,11 +15,15 @@ from bot.articles.extraction.claim_words import (
     BODY_ROLES,
     CITING,
     CLAUSE_START,
+    DEFINED_ACRONYM,
     DEMONYMS,
+    DESCRIBED_NAME,
     ENTITY_ALIASES,
     ENTITY_RUN,
+    KEEPS_THE,
     LEADING_WORDS,
     MEDIA_ROLES,
+    NAME_BEFORE_ACRONYM,
     NOT_ENTITIES,
     NOT_IN_SUBJECT,
     ORG_ROLES,
@@ -42,6 +46,7 @@ from bot.articles.model import Attribution, Claim, Entity, Quote, Source
 from bot.text import fold
 
 _MAX_SUBJECT_WORDS = 8
+_ACRONYM_NAME_SPAN = 120  # characters before "(JCS)" where its name is looked for
 _LOOKBACK = 300  # how far before a verb its subject's clause is looked for, as paragraphs.py does
 _VERBS_PER_SENTENCE = 4  # a sentence's attribution is among its first few speech verbs
 _TAIL = 40  # what may follow a closing attribution: " on Tuesday", " in a statement"
@@ -69,10 +74,16 @@ class _Claimants:
         self.people: list[str] = []
         self.others: list[str] = []
         self.bodies = [s.name for s in sources if not is_person(s.name)]
+        self._sources = [s.name for s in sources]
+        # The last name described by each role noun: "company" -> "Naftogaz".
+        self._described: dict[str, str] = {}
+        self._acronyms: dict[str, str] = {}
         self._titled: list[tuple[int, int, str, str]] = []  # block, offset, title, name
         texts = [(-1, source.text) for source in sources]
         texts += [(index, block.text) for index, block in enumerate(blocks)]
         for index, text in texts:
+            for acronym, defined in _defined_acronyms(text):
+                self._acronyms.setdefault(acronym, defined)
             for match in TITLED_NAME.finditer(text):
                 name = person_name(match["name"])
                 if name and is_person(name):
@@ -107,6 +118,32 @@ class _Claimants:
         """`Putin` -> `Vladimir Putin`, `Kim` -> `Kim Jong Un` when the article names them."""
         return self._short.get(name) or name
 
+    def name_of(self, who: str) -> str:
+        """A claimant's name as readers know it: "Joint Chiefs of Staff" for "the Joint Chiefs
+        of Staff (JCS)" and for "the JCS"; "Naftogaz" for "state energy company Naftogaz";
+        "Ukrainian Air Force" for "The Air Force" when the article's source is so named."""
+        who = re.sub(r"\s*\([A-Z]{2,8}\)$", "", who.strip())
+        words = who.split()
+        the = len(words) > 1 and words[0] in ("the", "The") and words[1][:1].isupper()
+        if the and fold(words[-1]) not in KEEPS_THE:
+            who = " ".join(words[1:])
+        if who in self._acronyms:
+            return self._acronyms[who]
+        described = DESCRIBED_NAME.match(who)
+        if described and described["role"] in ORG_ROLES:
+            if self._described.get(described["role"]) != described["name"]:
+                self._described[described["role"]] = described["name"]
+                self.bodies.append(described["name"])
+            return described["name"]
+        folded = fold(who)
+        if who[:1].isupper():
+            # Only the sources and the bodies described: every body named would make this
+            # scan grow with the article.
+            for name in (*self._sources, *self._described.values()):
+                if fold(name).endswith(" " + folded):
+                    return name
+        return who
+
     def add(self, who: str) -> None:
         person = is_person(who) and _looks_named(who) and not who.lower().startswith("the ")
         (self.people if person else self.others).append(who)
@@ -126,14 +163,21 @@ class _Claimants:
         if not words:
             return None
         role = " ".join(words)
+        if words[-1] in self._described:  # "the company" after "state energy company Naftogaz"
+            return self._described[words[-1]]
         if words[-1] in MEDIA_ROLES:
             return self.others[-1] if self.others else None
         if words[-1] in BODY_ROLES:
             # "the oblast administration": the last body named with all of those words, else
             # with its head noun.
-            for wanted in (words, words[-1:]):
+            # A body whose head noun it is ("the fund": the International Monetary Fund, not
+            # the Extended Fund Facility) before one that merely has the word; "the Fund" met
+            # before stands for nobody.
+            for wanted, headed in ((words, True), (words[-1:], True), (words[-1:], False)):
                 for name in reversed(self.bodies):
-                    if set(wanted) <= set(fold(name).split()):
+                    named = fold(name).split()
+                    same_head = not headed or _head_noun(named) == words[-1]
+                    if set(wanted) <= set(named) and named != words and same_head:
                         return name
             return None
         if words[-1] not in PERSON_ROLES:
@@ -148,6 +192,27 @@ class _Claimants:
         if role in ROLE_ALIASES:
             return self.full(ROLE_ALIASES[role])
         return None
+
+
+def _defined_acronyms(text: str) -> list[tuple[str, str]]:
+    """ "the Joint Chiefs of Staff (JCS)": each acronym with the name it is defined for. The
+    name is looked for just before the brackets, so a long run of capitals is read once."""
+    found = []
+    for defined in DEFINED_ACRONYM.finditer(text):
+        before = text[max(0, defined.start() - _ACRONYM_NAME_SPAN) : defined.start()]
+        name = NAME_BEFORE_ACRONYM.search(before)
+        if name is not None:
+            found.append((defined["acronym"], name.group().strip()))
+    return found
+
+
+def _head_noun(words: list[str]) -> str:
+    """What a body's name is: "bank" in "national bank of ukraine", "fund" in "international
+    monetary fund"."""
+    for at, word in enumerate(words):
+        if word in ("of", "for") and at:
+            return words[at - 1]
+    return words[-1]
 
 
 def find_claims(
@@ -376,8 +441,10 @@ def _resolve(said: _Said, block: Block, index: int, claimants: _Claimants) -> st
     if who in OTHER_PRONOUNS:
         return claimants.others[-1] if claimants.others else None
     if _role_words(who):
-        return claimants.role(who, index, said.at) or who
-    return claimants.full(who) if " " not in who else who
+        resolved = claimants.role(who, index, said.at)
+        if resolved is not None:
+            return resolved
+    return claimants.name_of(claimants.full(who) if " " not in who else who)
 
 
 # --- Time -------------------------------------------------------------------------------------
@@ -397,11 +464,14 @@ def _when_after(text: str, verb_end: int, end: int) -> str | None:
     last week", "told reporters on Tuesday"."""
     if verb_end >= end:
         return None
+    manner = _MANNER.match(text, verb_end, end)  # "said in a statement on Tuesday"
+    if manner is not None:
+        verb_end = manner.end()
     match = WHEN.match(text, verb_end + 1, end)
     if match is not None:
         return _lower_first(match.group())
     weekday = _WEEKDAY_AFTER.match(text, verb_end, end)
-    return weekday["when"].lower() if weekday else None
+    return weekday["when"] if weekday else None
 
 
 def _when_between(text: str, start: int, verb_start: int) -> str | None:
@@ -415,6 +485,12 @@ def _lower_first(text: str) -> str:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MANNER = re.compile(
+    r"\s+(?:in|during|at|via)\s+(?:an?|the|his|her|its|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|interview|post|video|address|speech|briefing|message|comments|remarks|"
+    r"conference)(?:\s+(?:on|to|with)\s+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)[A-Z][\w-]*)?",
+    re.I,
+)
 _WEEKDAY_AFTER = re.compile(
     r"(?:\s+(?:\w+\s+){0,2}?)?\s*(?P<when>on\s+(?:" + "|".join(_WEEKDAYS) + r"))\b",
     re.I,

@@ -32,6 +32,8 @@ BOILERPLATE_LINES: tuple[str, ...] = (
     r"(?:Subjects|Tags|Topics):.*",
     r"(?:Share|Share this article|Print|Read more|Read also|Read the original)[:!.]?",
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # a reporter's e-mail address under wire copy
+    # Wire credits: "(Reporting by Jane Doe; Editing by John Smith)" is no fact.
+    r"\((?:Reporting|Additional reporting|Writing|Editing|Compiled|Edited)\s+by\b[^()]*\)",
 )
 
 # Lines that end the article: comment widgets, and casino spam that trails some copies.
@@ -231,7 +233,10 @@ NON_PERSON_WORDS = frozenset(
     seoul washington beijing kremlin pentagon ministry forces force office agency service council
     staff army navy command government administration parliament rada nato eu un congress senate
     committee department news media publications press interfax tass reuters novosti bloomberg
-    western eastern northern southern air defence defense intelligence national security""".split()
+    western eastern northern southern air defence defense intelligence national security
+    association fund bank company corporation institute organisation organization alliance
+    authority authorities commission court police operator group board centre center network
+    times post journal guardian telegraph agency""".split()
 )
 
 NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]*$")

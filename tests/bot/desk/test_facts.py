@@ -14,7 +14,7 @@ async def test_facts_cite_their_claimant_section_and_article(desk: Desk) -> None
     assert {hit.section for hit in top} == {"Background"}
     assert {hit.article.title for hit in top} == {SEED_TITLE}
     # Each by who says it, never by the news item's sources (Interfax, RIA Novosti).
-    assert {hit.claimant for hit in top} == {"The United States", "South Korea", "Shin Won-sik"}
+    assert {hit.claimant for hit in top} == {"United States", "South Korea", "Shin Won-sik"}
     south_korea = next(hit for hit in top if hit.claimant == "South Korea")
     assert south_korea.cited == "South Korea reported, in March 2024"
     assert (south_korea.attribution, south_korea.claimed_at) == ("reported", "2024-03")
@@ -64,7 +64,7 @@ async def test_how_many_puts_the_facts_with_figures_first(desk: Desk) -> None:
 
     assert isinstance(answer, FactsAnswer)
     assert [hit.claimant for hit in answer.hits[:3]] == [
-        "The United States",
+        "United States",
         "South Korea",
         "Shin Won-sik",
     ]
