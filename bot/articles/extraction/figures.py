@@ -206,30 +206,44 @@ def _count(written: str) -> float:
 
 def _counted(text: str, start: int, end: int) -> str:
     """What the figure counts, as written: its unit's words from `start` to `end`, and what they
-    are of ("containers of ammunition", "of the shells"), at most `COUNTED_WORDS` words."""
+    are of ("containers of ammunition", "of the shells"), at most `COUNTED_WORDS` words; never a
+    phrase cut short ("launchers of the newest short"): then only the unit's words."""
     words = text[start:end].split()
     of = COUNTED_OF.match(text, end)
     if of is None:
         return " ".join(words)
     complement: list[str] = []
+    room = COUNTED_WORDS - len(words) - 1
     for token in re.finditer(r"\S+", text[of.end() : of.end() + 120]):
         word = token.group()
         bare = word.strip(".,;:!?()\"“”'’")
-        if not bare or bare.lower() in COUNTED_STOP or not re.fullmatch(r"[\w'’-]+", bare):
+        if not _goes_on(bare, complement):
             break
-        if re.match(r"\d", bare) or bare.lower() in MONTHS:
-            break
-        after_plural = bool(complement) and complement[-1].lower().endswith("s")
-        if after_plural and bare.lower().endswith(("ed", "ing")):
-            break  # "of the shells failed": the verb is not what is counted
+        if len(complement) == room:
+            return " ".join(words)  # the phrase goes on past what a reader takes in
         complement.append(bare)
-        if bare != word or len(words) + 1 + len(complement) >= COUNTED_WORDS:
+        if bare != word:
             break  # punctuation ends the phrase
     while complement and complement[-1].lower() in COUNTED_OPENERS:
         complement.pop()
     if not complement:
         return " ".join(words)
     return " ".join([*words, "of", *complement])
+
+
+def _goes_on(word: str, phrase: list[str]) -> bool:
+    """Whether `word` goes on the noun phrase after "of": not a verb, a clause, a preposition,
+    a number or a date."""
+    low = word.lower()
+    if (
+        not word
+        or low in COUNTED_STOP
+        or low in MONTHS
+        or not re.fullmatch(r"[^\W\d][\w'’-]*", word)
+    ):
+        return False
+    # "of the shells failed": a verb after the plural is not what is counted.
+    return not (phrase and phrase[-1].lower().endswith("s") and low.endswith(("ed", "ing")))
 
 
 def _claimant(
