@@ -1,5 +1,5 @@
-"""/figures: the numbers an article (or a topic) reports, with who claims them and when, figures
-on the same unit side by side."""
+"""/figures: the numbers an article (or a topic) reports, with what they count, who claims them
+and when, and the article each is from; figures on the same unit side by side."""
 
 from __future__ import annotations
 
@@ -20,20 +20,31 @@ if TYPE_CHECKING:
     from bot.desk.service import Desk
 
 TOPIC_FACTS = 200  # the facts about a topic whose figures are looked at
+TITLE_CHARS = 48  # of an article's title, where each figure says which article it is from
 
 
 @dataclass(frozen=True, slots=True)
 class FigureItem:
-    text: str
+    text: str  # as written: "47 of the 52 missiles"
     qualifier: str | None
     value: float
     claimant: str | None
     when: str | None
     article: ArticleRef
+    counted: str  # what the number counts: "containers of ammunition"
+    of_total: float | None  # the whole of a share: 52
+    reads: str  # the figure with what it counts, as a reader reads it: "47 of 52 missiles"
 
     @property
     def who(self) -> str:
         return ", ".join(part for part in (self.claimant, self.when) if part)
+
+    def source(self) -> str:
+        """Which article it is from: its title, clipped, and id; or the id alone."""
+        title = self.article.title.strip()
+        return (
+            f"“{clip(title, TITLE_CHARS)}” #{self.article.id}" if title else f"#{self.article.id}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +70,9 @@ class FiguresAnswer(Answer):
         for group in self.groups:
             lines.append(f"{group.unit}:")
             for figure in group.figures:
-                lines.append(f"  • {figure.text}" + (f" ({figure.who})" if figure.who else ""))
+                line = f"  • {figure.reads}" + (f" ({figure.who})" if figure.who else "")
+                # Over several articles, each number says which one it is from.
+                lines.append(line if self.article else f"{line} — {figure.source()}")
         return "\n".join(lines)
 
     def reply(self) -> Reply:
@@ -71,7 +84,8 @@ class FiguresAnswer(Answer):
             lines = [f"**{escape(group.unit)}**"]
             for figure in group.figures:
                 who = f" ({escape(figure.who)})" if figure.who else ""
-                lines.append(f"• {escape(figure.text)}{who}")
+                source = "" if self.article else f" — *{escape(figure.source())}*"
+                lines.append(f"• {escape(figure.reads)}{who}{source}")
             blocks.append(clip("\n".join(lines), DESCRIPTION_LIMIT // 2))
         footer = self.article.footer() if self.article else ""
         return Reply(tuple(paged(heading(head), blocks, footer=footer)))
@@ -127,6 +141,9 @@ def _grouped(
                 figure.claimant,
                 figure.when,
                 ArticleRef.of(ref),
+                row.counted,
+                row.of_total,
+                figure.reads(),
             )
         )
     ordered = sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))
