@@ -14,7 +14,7 @@ from bot.desk.spec import Call, CommandSpec, OptionSpec
 from bot.pages import DESCRIPTION_LIMIT, Reply, escape, heading, paged
 from bot.search import analyze
 from bot.store import ArticleRow, FigureRow, Snapshot
-from bot.text import clip
+from bot.text import clip, date_text
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
@@ -40,11 +40,13 @@ class FigureItem:
         return ", ".join(part for part in (self.claimant, self.when) if part)
 
     def source(self) -> str:
-        """Which article it is from: its title, clipped, and id; or the id alone."""
-        title = self.article.title.strip()
-        return (
-            f"“{clip(title, TITLE_CHARS)}” #{self.article.id}" if title else f"#{self.article.id}"
-        )
+        return source(self.article)
+
+
+def source(article: ArticleRef) -> str:
+    """Which article a figure is from: its title, clipped, and id; or the id alone."""
+    title = article.title.strip()
+    return f"“{clip(title, TITLE_CHARS)}” #{article.id}" if title else f"#{article.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,31 +66,46 @@ class FiguresAnswer(Answer):
         if not self.groups:
             return "No figures in " + (self.article.citation() if self.article else "it")
         head = f"Figures about “{self.topic}”" if self.topic else "Figures"
-        if self.article:
-            head += f" in {self.article.citation()}"
+        only = self.only_article()
+        if only:
+            head += f" in {only.citation()}"
         lines = [head + ":"]
         for group in self.groups:
             lines.append(f"{group.unit}:")
             for figure in group.figures:
                 line = f"  • {figure.reads}" + (f" ({figure.who})" if figure.who else "")
                 # Over several articles, each number says which one it is from.
-                lines.append(line if self.article else f"{line} — {figure.source()}")
+                lines.append(line if only else f"{line} — {figure.source()}")
         return "\n".join(lines)
 
     def reply(self) -> Reply:
         if not self.groups:
             return Answer.reply(self)
         head = f"Figures about “{self.topic}”" if self.topic else "Figures"
+        only = self.only_article()
         blocks = []
         for group in self.groups:
             lines = [f"**{escape(group.unit)}**"]
             for figure in group.figures:
                 who = f" ({escape(figure.who)})" if figure.who else ""
-                source = "" if self.article else f" — *{escape(figure.source())}*"
-                lines.append(f"• {escape(figure.reads)}{who}{source}")
+                from_ = "" if only else f" — *{escape(figure.source())}*"
+                lines.append(f"• {escape(figure.reads)}{who}{from_}")
             blocks.append(clip("\n".join(lines), DESCRIPTION_LIMIT // 2))
-        footer = self.article.footer() if self.article else ""
+        if self.article:
+            footer = self.article.footer()
+        elif only:
+            footer = f"{source(only)} · {date_text(only.published)}"
+        else:
+            footer = ""
         return Reply(tuple(paged(heading(head), blocks, footer=footer)))
+
+    def only_article(self) -> ArticleRef | None:
+        """The one article every figure is from: the one asked about, or the only one found;
+        None when they are from several."""
+        if self.article:
+            return self.article
+        found = {f.article.id: f.article for group in self.groups for f in group.figures}
+        return next(iter(found.values())) if len(found) == 1 else None
 
 
 async def figures(

@@ -78,3 +78,12 @@ async def test_a_figure_in_its_own_article_does_not_repeat_the_article(desk: Des
     assert isinstance(answer, FiguresAnswer)
     assert answer.article is not None
     assert f"#{answer.article.id}" not in "\n".join(answer.text().splitlines()[1:])
+
+
+async def test_figures_all_from_one_article_name_it_once(desk: Desk) -> None:
+    answer = await figures(desk, "containers", None)
+
+    assert isinstance(answer, FiguresAnswer)
+    head, *lines = answer.text().splitlines()
+    assert head.startswith("Figures about “containers” in “Putin and Kim Jong Un sign")
+    assert not [line for line in lines if "#" in line]
