@@ -175,7 +175,12 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A quantity claim: `about 7,000 containers`, claimed by South Korea in March."""
+    """A quantity claim: `about 7,000 containers`, claimed by South Korea in March.
+
+    `unit` is what figures are grouped by (singular, lower-case: "container"); `counted` is what
+    the number counts as the reader reads it ("containers of ammunition", "of the shells" for a
+    percentage); `of_total` is the whole of a share ("47 of the 52 missiles": 52).
+    """
 
     text: str
     qualifier: str | None
@@ -185,6 +190,30 @@ class Figure:
     when: str | None
     sentence: str
     fact: int | None = None  # index into `Article.facts` of the paragraph it stands in
+    # Defaults for figures stored before they were extracted: what they count is their unit.
+    counted: str = ""
+    of_total: float | None = None
+
+    def reads(self) -> str:
+        """The figure with what it counts, as a reader reads it: "over 1,000 containers of
+        ammunition", "about 45% of the shells", "47 of 52 missiles"."""
+        counted = self.counted or self.unit
+        if self.of_total is not None:
+            share = f"{_number(self.value)} of {_number(self.of_total)}"
+            return f"{self.qualifier} {share} {counted}" if self.qualifier else f"{share} {counted}"
+        said, more = self.text.split(), counted.split()
+        # The text ends with the first words of what is counted ("containers"): only the rest
+        # ("of ammunition") is added.
+        for overlap in range(min(len(said), len(more)), 0, -1):
+            if [w.lower() for w in said[-overlap:]] == [w.lower() for w in more[:overlap]]:
+                return " ".join([*said, *more[overlap:]])
+        if counted.lower() == self.unit.lower():
+            return self.text  # "45%", "US$5 million": the unit says nothing more
+        return f"{self.text} {counted}"
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +264,14 @@ class Article:
                     "qualifier": f.qualifier,
                     "value": int(f.value) if f.value.is_integer() else f.value,
                     "unit": f.unit,
+                    "counted": f.counted or f.unit,
+                    "of_total": (
+                        None
+                        if f.of_total is None
+                        else int(f.of_total)
+                        if f.of_total.is_integer()
+                        else f.of_total
+                    ),
                     "claimant": f.claimant,
                     "when": f.when,
                     "sentence": f.sentence,
@@ -271,5 +308,5 @@ class Article:
             lines += ["", "Figures:"]
             for figure in article.figures:
                 who = ", ".join(part for part in (figure.claimant, figure.when) if part)
-                lines.append(f"  {figure.text}" + (f" ({who})" if who else ""))
+                lines.append(f"  {figure.reads()}" + (f" ({who})" if who else ""))
         return "\n".join(lines)

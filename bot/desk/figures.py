@@ -1,5 +1,5 @@
-"""/figures: the numbers an article (or a topic) reports, with who claims them and when, figures
-on the same unit side by side."""
+"""/figures: the numbers an article (or a topic) reports, with what they count, who claims them
+and when, and the article each is from; figures on the same unit side by side."""
 
 from __future__ import annotations
 
@@ -14,26 +14,39 @@ from bot.desk.spec import Call, CommandSpec, OptionSpec
 from bot.pages import DESCRIPTION_LIMIT, Reply, escape, heading, paged
 from bot.search import analyze
 from bot.store import ArticleRow, FigureRow, Snapshot
-from bot.text import clip
+from bot.text import clip, date_text
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
 
 TOPIC_FACTS = 200  # the facts about a topic whose figures are looked at
+TITLE_CHARS = 48  # of an article's title, where each figure says which article it is from
 
 
 @dataclass(frozen=True, slots=True)
 class FigureItem:
-    text: str
+    text: str  # as written: "47 of the 52 missiles"
     qualifier: str | None
     value: float
     claimant: str | None
     when: str | None
     article: ArticleRef
+    counted: str  # what the number counts: "containers of ammunition"
+    of_total: float | None  # the whole of a share: 52
+    reads: str  # the figure with what it counts, as a reader reads it: "47 of 52 missiles"
 
     @property
     def who(self) -> str:
         return ", ".join(part for part in (self.claimant, self.when) if part)
+
+    def source(self) -> str:
+        return source(self.article)
+
+
+def source(article: ArticleRef) -> str:
+    """Which article a figure is from: its title, clipped, and id; or the id alone."""
+    title = article.title.strip()
+    return f"“{clip(title, TITLE_CHARS)}” #{article.id}" if title else f"#{article.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,28 +66,46 @@ class FiguresAnswer(Answer):
         if not self.groups:
             return "No figures in " + (self.article.citation() if self.article else "it")
         head = f"Figures about “{self.topic}”" if self.topic else "Figures"
-        if self.article:
-            head += f" in {self.article.citation()}"
+        only = self.only_article()
+        if only:
+            head += f" in {only.citation()}"
         lines = [head + ":"]
         for group in self.groups:
             lines.append(f"{group.unit}:")
             for figure in group.figures:
-                lines.append(f"  • {figure.text}" + (f" ({figure.who})" if figure.who else ""))
+                line = f"  • {figure.reads}" + (f" ({figure.who})" if figure.who else "")
+                # Over several articles, each number says which one it is from.
+                lines.append(line if only else f"{line} — {figure.source()}")
         return "\n".join(lines)
 
     def reply(self) -> Reply:
         if not self.groups:
             return Answer.reply(self)
         head = f"Figures about “{self.topic}”" if self.topic else "Figures"
+        only = self.only_article()
         blocks = []
         for group in self.groups:
             lines = [f"**{escape(group.unit)}**"]
             for figure in group.figures:
                 who = f" ({escape(figure.who)})" if figure.who else ""
-                lines.append(f"• {escape(figure.text)}{who}")
+                from_ = "" if only else f" — *{escape(figure.source())}*"
+                lines.append(f"• {escape(figure.reads)}{who}{from_}")
             blocks.append(clip("\n".join(lines), DESCRIPTION_LIMIT // 2))
-        footer = self.article.footer() if self.article else ""
+        if self.article:
+            footer = self.article.footer()
+        elif only:
+            footer = f"{source(only)} · {date_text(only.published)}"
+        else:
+            footer = ""
         return Reply(tuple(paged(heading(head), blocks, footer=footer)))
+
+    def only_article(self) -> ArticleRef | None:
+        """The one article every figure is from: the one asked about, or the only one found;
+        None when they are from several."""
+        if self.article:
+            return self.article
+        found = {f.article.id: f.article for group in self.groups for f in group.figures}
+        return next(iter(found.values())) if len(found) == 1 else None
 
 
 async def figures(
@@ -127,6 +158,9 @@ def _grouped(
                 figure.claimant,
                 figure.when,
                 ArticleRef.of(ref),
+                row.counted,
+                row.of_total,
+                figure.reads(),
             )
         )
     ordered = sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))

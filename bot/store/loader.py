@@ -273,6 +273,8 @@ class Batch:
                     figure.claimant,
                     figure.when,
                     figure.sentence,
+                    figure.counted or figure.unit,
+                    figure.of_total,
                 )
             )
 
@@ -351,8 +353,8 @@ class Batch:
             " loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.new_articles,
         )
-        # A forgotten hash marks a re-parse after an upgrade (schema 7): the article is the same,
-        # so it keeps when it was last updated, and the digest does not report it again.
+        # A forgotten hash marks a re-parse after an upgrade (schemas 7 and 8): the article is
+        # the same, so it keeps when it was last updated, and the digest does not report it again.
         await db.executemany(
             "UPDATE articles SET title = ?, published = ?, published_utc = ?, author = ?,"
             " photo_caption = ?, photo_credit = ?, lead = ?, url = ?,"
@@ -366,7 +368,7 @@ class Batch:
         await db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.facts)
         await db.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)", self.quotes)
         await db.executemany(
-            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures
+            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures
         )
 
 

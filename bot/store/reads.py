@@ -16,7 +16,6 @@ from typing import Any
 
 import aiosqlite
 
-from bot.articles import Figure
 from bot.search import SearchIndex
 from bot.store.errors import storage_error
 from bot.store.rows import (
@@ -27,6 +26,7 @@ from bot.store.rows import (
     QuoteRow,
     SourceRow,
     article_row,
+    figure_row,
 )
 
 
@@ -157,10 +157,10 @@ class Reads:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = await self.rows(
             "SELECT article_id, fact_id, text, qualifier, value, unit, claimant, when_text,"
-            f" sentence FROM figures {where} ORDER BY article_id DESC, position",
+            f" sentence, counted, of_total FROM figures {where} ORDER BY article_id DESC, position",
             args,
         )
-        return [FigureRow(row[0], row[1], Figure(*row[2:])) for row in rows]
+        return [figure_row(row) for row in rows]
 
     async def articles_by_id(self, ids: Sequence[int]) -> list[ArticleRow]:
         """The articles with these ids that are still there, in the order given."""

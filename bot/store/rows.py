@@ -65,6 +65,17 @@ class FigureRow:
     fact_id: int | None
     figure: Figure
 
+    @property
+    def counted(self) -> str:
+        """What the figure counts: "containers of ammunition"; its unit for a figure stored
+        before schema 8."""
+        return self.figure.counted or self.figure.unit
+
+    @property
+    def of_total(self) -> float | None:
+        """The whole of a share ("47 of 52": 52); None for any other figure."""
+        return self.figure.of_total
+
 
 DayStatus = Literal["claimed", "posted", "skipped", "failed"]
 
@@ -124,6 +135,24 @@ def article_row(row: Sequence[Any]) -> ArticleRow:
         datetime.fromisoformat(row[9]),
         datetime.fromisoformat(row[10]),
     )
+
+
+def figure_row(row: Sequence[Any]) -> FigureRow:
+    """article_id, fact_id, text, qualifier, value, unit, claimant, when_text, sentence,
+    counted, of_total: a figure stored before schema 8 counts its unit."""
+    text, qualifier, value, unit, claimant, when, sentence, counted, of_total = row[2:]
+    figure = Figure(
+        text,
+        qualifier,
+        float(value),
+        unit,
+        claimant,
+        when,
+        sentence,
+        counted=counted or unit,
+        of_total=float(of_total) if of_total is not None else None,
+    )
+    return FigureRow(int(row[0]), int(row[1]) if row[1] is not None else None, figure)
 
 
 def stamp(when: datetime) -> str:

@@ -182,5 +182,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX facts_speaker ON facts(speaker);
     UPDATE articles SET content_hash = '';
     """,
+    # 8: what each figure counts ("containers of ammunition") and the whole of a share ("47 of
+    # the 52 missiles": 52). Figures stored before have neither: what they count is read as
+    # their unit, and their articles are parsed again at the next load, keeping their dates,
+    # as after 7.
+    """
+    ALTER TABLE figures ADD COLUMN counted TEXT;
+    ALTER TABLE figures ADD COLUMN of_total REAL;
+    UPDATE articles SET content_hash = '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

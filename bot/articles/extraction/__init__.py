@@ -62,8 +62,10 @@ def _extract(text: str, timezone: ZoneInfo, deadline: Deadline) -> Article:
     lead_text, sources, blocks, photo, author = read_body(lines[lead_at:], header, deadline)
     focus = Focus(blocks, deadline)
     quoted = find_quotes(blocks, sources, focus, deadline)
-    figures = find_figures(blocks, sources, quoted, focus, deadline)
     claims = find_claims(blocks, sources, quoted, header.published, deadline)
+    # After the claims: a figure is claimed by its paragraph's claimant, when, unless it names
+    # its own.
+    figures = find_figures(blocks, sources, quoted, focus, claims, deadline)
     sections = _with_claims(build_sections(blocks), claims)
     return Article(
         title=header.title,

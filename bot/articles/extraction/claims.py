@@ -55,7 +55,7 @@ _OWN_REPORTING_KINDS = ("background", "previously", "reminder", "reference")
 
 
 @dataclass(frozen=True, slots=True)
-class _Said:
+class Said:
     """One sentence's attribution, before pronouns and roles are resolved."""
 
     who: str  # a name, a phrase ("the newspaper"), or a pronoun
@@ -278,7 +278,14 @@ def _claim(
     return Claim(None, "not attributed", when, claimed_at, entities)
 
 
-def _first_said(block: Block) -> _Said | None:
+def said_in_sentence(block: Block, sentence: int) -> Said | None:
+    """One sentence's attribution (who, how, when), as a fact's claim reads it: the figures in it
+    take the claim's time, not another event's."""
+    start, text = block.sentence(sentence)
+    return _said_in(block, sentence, start, start + len(text))
+
+
+def _first_said(block: Block) -> Said | None:
     """The attribution of the block's first sentence that has one."""
     for sentence in range(len(block.bounds)):
         start, text = block.sentence(sentence)
@@ -302,14 +309,14 @@ _PHRASED: tuple[tuple[re.Pattern[str], Attribution], ...] = (
 )
 
 
-def _said_in(block: Block, sentence: int, start: int, end: int) -> _Said | None:
+def _said_in(block: Block, sentence: int, start: int, end: int) -> Said | None:
     text = block.text
     leading = _leading_when(block, sentence)
-    options: list[_Said] = []
+    options: list[Said] = []
     for pattern, how in _PHRASED:
         match = pattern.search(text, start, end)
         if match and (who := _phrase_name(match["who"])):
-            options.append(_Said(who, how, match.start(), leading))
+            options.append(Said(who, how, match.start(), leading))
     first = bisect_left(block.verbs, (start, 0))
     last = bisect_left(block.verbs, (end, 0)) - 1
     # "Kim praised the army, KCNA said.": a speaker at the end of the sentence, after a comma,
@@ -335,20 +342,20 @@ def _said_in(block: Block, sentence: int, start: int, end: int) -> _Said | None:
         when = (
             opening or _when_after(text, verb_end, end) or _when_between(text, clause, verb_start)
         )
-        options.append(_Said(who, verb_how, verb_start, when))
+        options.append(Said(who, verb_how, verb_start, when))
         break
     if not options:
         citing = CITING.search(text, start, end)
         if citing and (who := _phrase_name(citing["who"])):
-            return _Said(who, "citing", citing.start(), leading)
+            return Said(who, "citing", citing.start(), leading)
         return None
     said = min(options, key=lambda s: s.at)
     quoted = QUOTED_BY.search(text, start, end)
     citing = CITING.search(text, start, end)
     if quoted and said.attribution == "said":
-        return _Said(said.who, "quoted by", said.at, said.when, _phrase_name(quoted["who"]))
+        return Said(said.who, "quoted by", said.at, said.when, _phrase_name(quoted["who"]))
     if citing:
-        return _Said(said.who, said.attribution, said.at, said.when, _phrase_name(citing["who"]))
+        return Said(said.who, said.attribution, said.at, said.when, _phrase_name(citing["who"]))
     return said
 
 
@@ -434,7 +441,7 @@ def _phrase_name(phrase: str) -> str | None:
     return phrase
 
 
-def _resolve(said: _Said, block: Block, index: int, claimants: _Claimants) -> str | None:
+def _resolve(said: Said, block: Block, index: int, claimants: _Claimants) -> str | None:
     who = said.who
     if who in PERSON_PRONOUNS:
         return claimants.person_before(block.text, said.at)

@@ -1,26 +1,40 @@
-"""Figures: a number with its qualifier, scale and unit, who claims it and when."""
+"""Figures: a number with its qualifier, scale and unit, what it counts, who claims it and when;
+shares of a whole ("47 of the 52 missiles") with their total."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 
+from bot.articles.extraction.claims import Said, said_in_sentence
 from bot.articles.extraction.deadline import Deadline
 from bot.articles.extraction.paragraphs import Block
 from bot.articles.extraction.quotes import Focus, Span
 from bot.articles.extraction.tables import (
+    COUNTED_OF,
+    COUNTED_OPENERS,
+    COUNTED_STOP,
+    COUNTED_WORDS,
     CURRENCIES,
     FIGURE_HEAD,
     FIGURE_TAIL,
     MONTHS,
     NUMBER_START,
+    NUMBER_WORDS,
     SCALES,
+    SHARE,
     UNCOUNTED,
     UNIT_MODIFIERS,
     UNIT_STOP,
 )
-from bot.articles.model import Figure, Quote, Source
+from bot.articles.model import Attribution, Claim, Figure, Quote, Source
 from bot.text import singular
+
+# A claim that names who makes it: its claimant and time are a figure's when the figure's own
+# sentence names none. The article's sources and the outlet's own reporting name nobody.
+_CLAIMED: frozenset[Attribution] = frozenset(
+    ("said", "reported", "according to", "quoted by", "citing", "quote label")
+)
 
 
 def find_figures(
@@ -28,17 +42,75 @@ def find_figures(
     sources: list[Source],
     quoted: list[tuple[Span, Quote]],
     focus: Focus,
+    claims: list[Claim],
     deadline: Deadline,
 ) -> list[Figure]:
+    """The figures of each block (fact), in text order; `claims` are the blocks' claims."""
     figures: list[Figure] = []
     quotes = _QuoteIndex(quoted)
     for index, block in enumerate(blocks):
+        context = _Context(block, index, sources, quotes, focus, claims[index])
+        found: list[tuple[int, Figure]] = []
+        shared: set[int] = set()  # where the counts of a share start: no figures of their own
+        for match in SHARE.finditer(block.text):
+            deadline.check()
+            share = _share(match, context)
+            if share is not None:
+                found.append((match.start(), share))
+                shared |= {match.start("part"), match.start("total")}
         for number in NUMBER_START.finditer(block.text):
             deadline.check()
-            figure = _figure(block, index, number.start(), sources, quotes, focus)
+            if number.start() in shared:
+                continue
+            figure = _figure(number.start(), context)
             if figure is not None:
-                figures.append(figure)
+                found.append((number.start(), figure))
+        figures += [figure for _, figure in sorted(found, key=lambda f: f[0])]
     return figures
+
+
+class _Context:
+    """What every figure of one block is read against: who may claim it, and when."""
+
+    def __init__(
+        self,
+        block: Block,
+        index: int,
+        sources: list[Source],
+        quotes: _QuoteIndex,
+        focus: Focus,
+        claim: Claim,
+    ) -> None:
+        self.block = block
+        self.index = index
+        self.sources = sources
+        self.quotes = quotes
+        self.focus = focus
+        self.claim = claim
+        self._said: dict[int, Said | None] = {}
+
+    def said(self, sentence: int) -> Said | None:
+        if sentence not in self._said:
+            self._said[sentence] = said_in_sentence(self.block, sentence)
+        return self._said[sentence]
+
+    def when(self, sentence: int) -> str | None:
+        """The time of the claim the figure is part of: its sentence's attribution's, else the
+        paragraph's claim's when the sentence attributes nothing; else the sentence's first
+        time, the only one it gives. "In June, Shin said North Korea had sent 10,000
+        containers since August": in June."""
+        said = self.said(sentence)
+        if said is not None and said.when:
+            return said.when
+        if said is None and self.claim.when and self.claim.attribution in _CLAIMED:
+            return self.claim.when
+        when = self.block.when(sentence)
+        return _lower_first(when.group()) if when else None
+
+    def claimant(self, offset: int) -> str | None:
+        """Who claims the figure at `offset`: its own claimant, else the paragraph's claim's."""
+        own = _claimant(self.block, self.index, offset, self.quotes, self.focus)
+        return own if own is not None else self.claim.claimant
 
 
 class _QuoteIndex:
@@ -57,14 +129,8 @@ class _QuoteIndex:
         return quote if (block, offset) < (span.block, span.end) else None
 
 
-def _figure(
-    block: Block,
-    index: int,
-    at: int,
-    sources: list[Source],
-    quotes: _QuoteIndex,
-    focus: Focus,
-) -> Figure | None:
+def _figure(at: int, context: _Context) -> Figure | None:
+    block = context.block
     text = block.text
     tail = FIGURE_TAIL.match(text, at)
     head = FIGURE_HEAD.search(text, max(0, at - 24), at)
@@ -73,7 +139,7 @@ def _figure(
     number, scale_word = tail["number"], (tail["scale"] or "").lower()
     qualifier, currency_mark = head["qualifier"], head["currency"]
     currency = CURRENCIES.get((currency_mark or "").strip().lower())
-    unit_words, unit_length = _unit_words(tail["unit"] or "")
+    unit_words, unit_from, unit_length = _unit_words(tail["unit"] or "")
     if re.fullmatch(r"(?:19|20)\d\d", number) and not (qualifier or scale_word or currency):
         return None  # a year
     if unit_words and unit_words[0].lower() in MONTHS:
@@ -87,32 +153,108 @@ def _figure(
     )
     if unit_words and not currency:
         end = tail.start("unit") + unit_length
+        # A percentage counts what it is of ("of the shells"), not "percent".
+        counted_from = end if unit == "percent" else tail.start("unit") + unit_from
     else:
         end = tail.end("scale") if tail["scale"] else tail.end("number")
+        counted_from = end
     sentence = block.sentence_index(start)
-    when = block.when(sentence)
     return Figure(
         text=text[start:end],
         qualifier=qualifier.lower() if qualifier else None,
         value=value,
         unit=unit,
-        claimant=_claimant(block, index, start, sources, quotes, focus),
-        when=_lower_first(when.group()) if when else None,
+        claimant=context.claimant(start),
+        when=context.when(sentence),
         sentence=block.sentence(sentence)[1],
-        fact=index,
+        fact=context.index,
+        counted=_counted(text, counted_from, end) or unit,
     )
+
+
+def _share(match: re.Match[str], context: _Context) -> Figure | None:
+    """ "47 of the 52 missiles", "three out of four drones": the part, of a whole, of a unit."""
+    part, total = _count(match["part"]), _count(match["total"])
+    unit_words, unit_from, unit_length = _unit_words(match["unit"] or "")
+    unit = _singular(" ".join(unit_words))
+    if not unit or unit == "percent" or unit_words[0].lower() in MONTHS or part > total:
+        return None
+    text = context.block.text
+    head = FIGURE_HEAD.search(text, max(0, match.start() - 24), match.start())
+    qualifier = head["qualifier"] if head is not None and not head["currency"] else None
+    start = head.start("qualifier") if head is not None and qualifier else match.start()
+    end = match.start("unit") + unit_length
+    sentence = context.block.sentence_index(start)
+    return Figure(
+        text=text[start:end],
+        qualifier=qualifier.lower() if qualifier else None,
+        value=part,
+        unit=unit,
+        claimant=context.claimant(start),
+        when=context.when(sentence),
+        sentence=context.block.sentence(sentence)[1],
+        fact=context.index,
+        counted=_counted(text, match.start("unit") + unit_from, end) or unit,
+        of_total=total,
+    )
+
+
+def _count(written: str) -> float:
+    word = written.lower()
+    return float(NUMBER_WORDS[word]) if word in NUMBER_WORDS else float(written.replace(",", ""))
+
+
+def _counted(text: str, start: int, end: int) -> str:
+    """What the figure counts, as written: its unit's words from `start` to `end`, and what they
+    are of ("containers of ammunition", "of the shells"), at most `COUNTED_WORDS` words; never a
+    phrase cut short ("launchers of the newest short"): then only the unit's words."""
+    words = text[start:end].split()
+    of = COUNTED_OF.match(text, end)
+    if of is None:
+        return " ".join(words)
+    complement: list[str] = []
+    room = COUNTED_WORDS - len(words) - 1
+    for token in re.finditer(r"\S+", text[of.end() : of.end() + 120]):
+        word = token.group()
+        bare = word.strip(".,;:!?()\"“”'’")
+        if not _goes_on(bare, complement):
+            break
+        if len(complement) == room:
+            return " ".join(words)  # the phrase goes on past what a reader takes in
+        complement.append(bare)
+        if bare != word:
+            break  # punctuation ends the phrase
+    while complement and complement[-1].lower() in COUNTED_OPENERS:
+        complement.pop()
+    if not complement:
+        return " ".join(words)
+    return " ".join([*words, "of", *complement])
+
+
+def _goes_on(word: str, phrase: list[str]) -> bool:
+    """Whether `word` goes on the noun phrase after "of": not a verb, a clause, a preposition,
+    a number or a date."""
+    low = word.lower()
+    if (
+        not word
+        or low in COUNTED_STOP
+        or low in MONTHS
+        or not re.fullmatch(r"[^\W\d][\w'’-]*", word)
+    ):
+        return False
+    # "of the shells failed": a verb after the plural is not what is counted.
+    return not (phrase and phrase[-1].lower().endswith("s") and low.endswith(("ed", "ing")))
 
 
 def _claimant(
     block: Block,
     index: int,
     offset: int,
-    sources: list[Source],
     quotes: _QuoteIndex,
     focus: Focus,
 ) -> str | None:
-    """Who claims the figure at `offset`: the quote it stands in, the sentence's speaker, or the
-    source the section reports."""
+    """Who the figure at `offset` says claims it: the quote it stands in, or its sentence's
+    speaker; None when it names nobody."""
     quote = quotes.around(index, offset)
     if quote is not None:
         return quote.speaker
@@ -130,17 +272,13 @@ def _claimant(
         return focus.person_before(index, offset)
     if who:
         return focus.expand(who)
-    if block.section.quote_speaker:
-        return block.section.quote_speaker
-    if block.section.kind in ("lead", "details", "quote", "body") and sources:
-        return sources[0].name
     return None
 
 
-def _unit_words(text: str) -> tuple[list[str], int]:
-    """The unit's words after a number, and how many characters of `text` they span."""
+def _unit_words(text: str) -> tuple[list[str], int, int]:
+    """The unit's words after a number, and where in `text` they start and end."""
     if re.fullmatch(r"\s*(?:%|per\s?cent)", text, re.I):
-        return ["percent"], len(text)
+        return ["percent"], 0, len(text)
     tokens = list(re.finditer(r"[\w-]+", text))
     kept: list[re.Match[str]] = []
     for token in tokens:
@@ -160,8 +298,8 @@ def _unit_words(text: str) -> tuple[list[str], int]:
     while len(kept) > 1 and kept[0].group().lower() in UNIT_MODIFIERS:
         kept = kept[1:]
     if not kept or kept[0].group().lower() in UNIT_MODIFIERS:
-        return [], 0
-    return [t.group() for t in kept], kept[-1].end()
+        return [], 0, 0
+    return [t.group() for t in kept], kept[0].start(), kept[-1].end()
 
 
 def _singular(phrase: str) -> str:

@@ -303,6 +303,40 @@ FIGURE_TAIL = re.compile(
     re.I,
 )
 
+# Counts written as words, for shares: "three out of four drones".
+NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+        fifteen sixteen seventeen eighteen nineteen twenty""".split()
+    )
+}
+_COUNT = rf"\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{'|'.join(NUMBER_WORDS)})\b"
+
+# A share of a whole: "47 of the 52 missiles", "three out of four drones". Tried only where a
+# count starts, as `NUMBER_START`; the unit is looked at, not consumed, as in `FIGURE_TAIL`.
+SHARE = re.compile(
+    rf"(?<![\w.,:/-])(?=[\dA-Za-z])(?P<part>{_COUNT})(?![\d,.]\d)\s+(?:out\s+)?of\s+"
+    rf"(?:the\s+|all\s+)?(?P<total>{_COUNT})(?![\d:/]|[.,]\d)"
+    r"(?=(?P<unit>\s+[A-Za-z][\w-]*(?:\s+[\w-]+){0,4})?)",
+    re.I,
+)
+
+# What a figure counts goes on after its unit only with "of" ("containers of ammunition"), and
+# ends before a verb, a clause or a preposition: "to Russia", "were faulty", "which".
+COUNTED_WORDS = 5
+COUNTED_OF = re.compile(r"\s+of\s+")
+COUNTED_STOP = frozenset(
+    """of to in on at by for from with and or but nor that which who whom whose were was are is
+    have has had will would could can may might must should be been being this these those it
+    into onto over under since per than as across near after before during while when where
+    containing including reportedly each every last next year years old not also sent delivered
+    supplied shipped fired launched arrived failed hit struck exploded destroyed against through
+    toward towards via amid despite within without between among about around along beyond upon
+    if so then""".split()
+) | frozenset(SPEECH_VERBS.split("|"))
+COUNTED_OPENERS = frozenset("the a an its their his her our all".split())
+
 UNIT_STOP = frozenset(
     """of to in on at by for from with and or but that which who were was are is have has had
     will would could can may might be been being the a an this these those it its their his her

@@ -58,8 +58,11 @@ def test_seed_matches_gold_file() -> None:
     assert set(gold["kinds"]) <= {section.kind for section in article.sections}
     speakers = " ".join(fold(quote.speaker) for quote in article.quotes)
     assert all(fold(speaker) in speakers for speaker in gold["speakers"])
-    for value, unit in gold["figures"]:
-        assert any(f.value == value and unit in f.unit for f in article.figures), (value, unit)
+    for value, unit, counted in gold["figures"]:
+        assert any(
+            f.value == value and unit in f.unit and fold(f.counted) == fold(counted)
+            for f in article.figures
+        ), (value, unit, counted)
     assert not [junk for junk in gold["absent"] if fold(junk) in everything(article)]
 
 

@@ -278,3 +278,50 @@ async def test_facts_are_found_by_their_claimant_not_by_the_sources_they_fall_ba
     assert shin
     assert all(row.claim is not None and row.claim.claimant == "Shin Won-sik" for row in shin)
     assert any("10,000 containers" in row.text for row in shin)
+
+
+async def test_figures_keep_what_they_count_and_the_whole_of_a_share(store: Store) -> None:
+    with store.reading() as snapshot:
+        rows = await snapshot.read.figures()
+
+    counted = {row.figure.text: row.counted for row in rows}
+    assert counted["over 1,000 containers"] == "containers of ammunition"
+    assert all(row.of_total is None for row in rows if row.figure.text.startswith("over 1,000"))
+
+
+async def test_figures_stored_before_schema_8_count_their_unit(tmp_path: Path, seeds: Path) -> None:
+    path = tmp_path / "upgraded.sqlite3"
+    await open_and_load(path, seeds)
+    with sqlite3.connect(path) as old:  # as schema 7 left them: no counted, no total
+        old.execute("UPDATE figures SET counted = NULL, of_total = NULL")
+    store = await Store.open(path)
+    try:
+        with store.reading() as snapshot:
+            rows = await snapshot.read.figures()
+
+        assert rows
+        assert all(row.counted == row.figure.unit for row in rows)
+    finally:
+        await store.close()
+
+
+async def test_figures_stored_before_schema_8_are_parsed_again_and_keep_their_dates(
+    tmp_path: Path, seeds: Path
+) -> None:
+    path = tmp_path / "upgraded.sqlite3"
+    await open_and_load(path, seeds)
+    with sqlite3.connect(path) as old:  # as migration 8 leaves them
+        old.execute("UPDATE figures SET counted = NULL, of_total = NULL")
+        old.execute("UPDATE articles SET content_hash = ''")
+        before = old.execute("SELECT id, updated_at, generation FROM articles").fetchall()
+    store = await Store.open(path)
+    try:
+        await store.load_folder(seeds)
+
+        with sqlite3.connect(path) as new:
+            after = new.execute("SELECT id, updated_at, generation FROM articles").fetchall()
+            uncounted = new.execute("SELECT count(*) FROM figures WHERE counted IS NULL").fetchone()
+        assert sorted(after) == sorted(before)  # no news for the digest
+        assert uncounted == (0,)
+    finally:
+        await store.close()
