@@ -162,9 +162,9 @@ async def find_facts(
         scope = found
     question = read_question(topic)
     if question.speaker:
-        speaker = await _claimant(snapshot, question.speaker)
-        if speaker is not None:
-            return await _claims_of(snapshot, question, speaker, scope, limit)
+        speakers = await _claimant(snapshot, question.speaker)
+        if speakers:
+            return await _claims_of(snapshot, question, speakers, scope, limit)
         # Nobody of that name claims anything: the name may still be a topic ("the pact").
         question = read_question(f"{question.speaker} {question.topic}")
     query = snapshot.index.parse(question.topic or topic)
@@ -193,9 +193,10 @@ async def _figures_first(snapshot: Snapshot, ranked: list[Scored]) -> list[Score
     return sorted(ranked, key=lambda s: s.fact_id not in with_figures)
 
 
-async def _claimant(snapshot: Snapshot, typed: str) -> str | None:
+async def _claimant(snapshot: Snapshot, typed: str) -> tuple[str, ...]:
     """The claimant a reader named ("Shin" for Shin Won-sik), among everyone facts are
-    credited to and everyone quoted."""
+    credited to and everyone quoted, with the other names the articles give them ("Budanov"
+    for Kyrylo Budanov), fullest first; none when nobody agrees with what was typed."""
     found = snapshot.memo.get("pick:claimant")
     if not isinstance(found, tuple):
         names = list(dict.fromkeys([*await snapshot.read.claimants(), *snapshot.speakers]))
@@ -203,17 +204,32 @@ async def _claimant(snapshot: Snapshot, typed: str) -> str | None:
     names, picker = found
     for text in dict.fromkeys((typed, re.sub(r"^the\s+", "", typed, flags=re.IGNORECASE))):
         chosen = picker.pick(text)
-        if not isinstance(chosen, NoMatch) and names_agree(text, names[chosen]):
-            return str(names[chosen])
-    return None
+        if isinstance(chosen, NoMatch) or not names_agree(text, names[chosen]):
+            continue
+        name = str(names[chosen])
+        last = name.split()[-1].lower()[:5]  # "zelen": Zelensky and Zelenskyy alike
+        # A shorter spelling of the same name ("Budanov") or a fuller one ("Kyrylo Budanov");
+        # never another person who shares a word ("Kim Yo Jong" for "Kim Jong Un").
+        same = [
+            str(n)
+            for n in names
+            if last in n.lower() and (names_agree(n, name) or names_agree(name, n))
+        ]
+        return tuple(sorted(dict.fromkeys([name, *same]), key=len, reverse=True))
+    return ()
 
 
 async def _claims_of(
-    snapshot: Snapshot, question: Question, speaker: str, scope: ArticleRow | None, limit: int
+    snapshot: Snapshot,
+    question: Question,
+    speakers: tuple[str, ...],
+    scope: ArticleRow | None,
+    limit: int,
 ) -> FactsAnswer | NothingFound:
     """What `speaker` claimed, newest article first, or the claims about the question's topic
     best first."""
-    rows = await snapshot.read.claimed_by([speaker], CLAIMS_LOOKED_AT)
+    rows = await snapshot.read.claimed_by(speakers, CLAIMS_LOOKED_AT)
+    speaker = speakers[0]
     if scope is not None:
         rows = [row for row in rows if row.article_id == scope.id]
     said = f"what {speaker} said"

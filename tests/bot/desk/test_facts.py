@@ -126,3 +126,13 @@ async def test_a_typo_of_a_word_no_article_uses_is_corrected_through_the_lexicon
     assert isinstance(answer, FactsAnswer)
     assert all("containers" in hit.text for hit in answer.hits[:3])
     assert answer.understood_as[0] == "Showing results for shipments"
+
+
+async def test_what_did_x_say_gathers_every_name_the_articles_give_x(desk: Desk) -> None:
+    answer = await facts(desk, "what did Budanov say")
+
+    assert isinstance(answer, FactsAnswer)
+    assert answer.understood_as == ("what Kyrylo Budanov said",)
+    texts = [hit.text for hit in answer.hits]
+    assert any(text.startswith("Budanov said that Russian defence plants") for text in texts)
+    assert any("They do not use everything they produce" in text for text in texts)  # his quote
