@@ -34,6 +34,7 @@ from bot.store.reports import (
     audit_row,
     removal_refusal,
 )
+from bot.store.stories import group_stories, story_keys
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,7 @@ class Load:
         db = self.db.writer
         ids = await next_ids(db)
         changed = False
+        written_ids: list[int] = []
         async for chunk in chunks:
             if self.stopping():
                 raise LoadStopped("the bot is shutting down")
@@ -176,10 +178,12 @@ class Load:
                 self.reports.append(FileReport(item.file_name, outcome, title=item.article.title))
                 article_id = previous[1] if previous else ids.take("articles")
                 batch.add(item, article_id, previous is None, self.started, ids, written)
+                written_ids.append(article_id)
                 for term, word in item.surfaces:
                     surface.setdefault(term, word)
             await batch.write(db)
             changed = changed or batch.articles > 0
+        await group_stories(db, written_ids)
         return changed
 
     async def _rebuild_index(self, surface: dict[str, str]) -> SearchIndex:
@@ -187,8 +191,13 @@ class Load:
         db = self.db.writer
         for term, word in await db.execute_fetchall("SELECT term, surface FROM search_terms"):
             surface.setdefault(str(term), str(word))
+        # The older copy of an updated article is kept, for when its update goes, but not found.
         facts = [
-            (int(i), str(t)) for i, t in await db.execute_fetchall("SELECT id, terms FROM facts")
+            (int(i), str(t))
+            for i, t in await db.execute_fetchall(
+                "SELECT id, terms FROM facts WHERE article_id NOT IN"
+                " (SELECT id FROM articles WHERE replaced_by IS NOT NULL)"
+            )
         ]
         index = await asyncio.to_thread(SearchIndex.build, facts, surface)
         del facts
@@ -233,6 +242,7 @@ class Batch:
     facts: list[tuple[Any, ...]] = field(default_factory=list)
     quotes: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
+    story_keys: list[tuple[str, int]] = field(default_factory=list)
 
     def add(
         self,
@@ -258,6 +268,7 @@ class Batch:
             (ids.take("quotes"), article_id, n, q.text, q.speaker)
             for n, q in enumerate(article.quotes)
         ]
+        self.story_keys += [(key, article_id) for key in sorted(story_keys(article))]
         for n, figure in enumerate(article.figures):
             figure_fact = fact_ids[figure.fact] if figure.fact is not None else None
             self.figures.append(
@@ -297,6 +308,7 @@ class Batch:
             article.photo.credit if article.photo else None,
             article.lead,
             article.url,
+            article.updated.astimezone(UTC).isoformat() if article.updated else None,
             item.content_hash,
             stamp,
             generation,
@@ -345,19 +357,19 @@ class Batch:
     async def write(self, db: aiosqlite.Connection) -> None:
         # An updated article keeps its row, so its id and loaded_at survive; its parts are new.
         updated = [(row[-1],) for row in self.updated_articles]
-        for table in ("figures", "quotes", "facts", "sections", "sources"):
+        for table in ("figures", "quotes", "facts", "sections", "sources", "story_keys"):
             await db.executemany(f"DELETE FROM {table} WHERE article_id = ?", updated)
         await db.executemany(
             "INSERT INTO articles (id, file_name, title, published, published_utc, author,"
-            " photo_caption, photo_credit, lead, url, content_hash, updated_at, generation,"
-            " loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " photo_caption, photo_credit, lead, url, revised_utc, content_hash, updated_at,"
+            " generation, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.new_articles,
         )
         # A forgotten hash marks a re-parse after an upgrade (schemas 7 and 8): the article is
         # the same, so it keeps when it was last updated, and the digest does not report it again.
         await db.executemany(
             "UPDATE articles SET title = ?, published = ?, published_utc = ?, author = ?,"
-            " photo_caption = ?, photo_credit = ?, lead = ?, url = ?,"
+            " photo_caption = ?, photo_credit = ?, lead = ?, url = ?, revised_utc = ?,"
             " updated_at = CASE content_hash WHEN '' THEN updated_at ELSE ? END,"
             " generation = CASE content_hash WHEN '' THEN generation ELSE ? END,"
             " content_hash = ? WHERE id = ?",
@@ -370,6 +382,7 @@ class Batch:
         await db.executemany(
             "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures
         )
+        await db.executemany("INSERT INTO story_keys VALUES (?, ?)", self.story_keys)
 
 
 def claimant_of(claim: Claim) -> str | None:

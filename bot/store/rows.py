@@ -27,6 +27,8 @@ class ArticleRow:
     url: str | None
     loaded_at: datetime
     updated_at: datetime
+    story: int = 0  # the smallest id among the articles that report the same event
+    replaced_by: int | None = None  # the newer copy of the same article, when there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,7 @@ class DayOutcome:
 
 ARTICLE_COLUMNS = (
     "id, file_name, title, published, author, photo_caption, photo_credit, lead, url,"
-    " loaded_at, updated_at"
+    " loaded_at, updated_at, COALESCE(story, id), replaced_by"
 )
 
 
@@ -134,6 +136,8 @@ def article_row(row: Sequence[Any]) -> ArticleRow:
         row[8],
         datetime.fromisoformat(row[9]),
         datetime.fromisoformat(row[10]),
+        int(row[11]),
+        int(row[12]) if row[12] is not None else None,
     )
 
 

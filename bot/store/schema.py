@@ -191,5 +191,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE figures ADD COLUMN of_total REAL;
     UPDATE articles SET content_hash = '';
     """,
+    # 9: stories. Each article's story (the smallest id among the articles reporting the same
+    # event), the newer copy that replaces it (an update of the same page), the page's own
+    # "Updated" time that tells which copy is newer, and the keys two reports of one event
+    # share. Figures are found by unit for the digest's "what moved". Articles are parsed again
+    # at the next load, keeping their dates, as after 7, so that every one has its keys.
+    """
+    ALTER TABLE articles ADD COLUMN story INTEGER;
+    ALTER TABLE articles ADD COLUMN replaced_by INTEGER REFERENCES articles(id) ON DELETE SET NULL;
+    ALTER TABLE articles ADD COLUMN revised_utc TEXT;
+    CREATE INDEX articles_story ON articles(story);
+    CREATE INDEX articles_replaced_by ON articles(replaced_by);
+    CREATE TABLE story_keys (
+        key TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    );
+    CREATE INDEX story_keys_key ON story_keys(key);
+    CREATE INDEX story_keys_article ON story_keys(article_id);
+    CREATE INDEX figures_unit ON figures(unit);
+    UPDATE articles SET content_hash = '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
