@@ -37,6 +37,14 @@ def passage_likeness(wanted: str, text: str) -> float:
     return float(fuzz.partial_ratio(wanted, text, processor=None)) / 100
 
 
+SAME_PASSAGE = 80  # two passages this alike, word for word in any order, tell the same claim
+
+
+def same_passage(a: str, b: str) -> bool:
+    """Two reports of one claim: the same words, give or take a few and their order."""
+    return fuzz.token_set_ratio(key(a), key(b)) >= SAME_PASSAGE
+
+
 def typo_cutoff(word: str) -> int:
     """How close a known word must be to stand for a typo of `word`: closer for short words,
     where one letter is a larger share."""

@@ -1,6 +1,6 @@
-"""Reader commands on Discord: /facts, /source, /summary, /article, /articles, /quote, /figures
-and /help. Each turns the interaction into a desk call and its answer into a reply; the catalogue
-words the descriptions."""
+"""Reader commands on Discord: /facts, /source, /summary, /article, /articles, /quote, /figures,
+/timeline, /who and /help. Each turns the interaction into a desk call and its answer into a
+reply; the catalogue words the descriptions."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from bot.desk.facts import facts
 from bot.desk.figures import figures
 from bot.desk.help import help_for
 from bot.desk.quotes import quote
+from bot.desk.timeline import timeline
+from bot.desk.who import who
 from bot.store import StoreError
 
 if TYPE_CHECKING:
@@ -114,6 +116,18 @@ class Newsroom(commands.Cog):
     ) -> None:
         await send_answer(interaction, await figures(self.desk, topic, article))
 
+    @app_commands.command(description=spec("timeline").summary)
+    @app_commands.describe(**spec("timeline").describe())
+    @reader_cooldown
+    async def timeline(self, interaction: discord.Interaction, topic: Text) -> None:
+        await send_answer(interaction, await timeline(self.desk, topic))
+
+    @app_commands.command(description=spec("who").summary)
+    @app_commands.describe(**spec("who").describe())
+    @reader_cooldown
+    async def who(self, interaction: discord.Interaction, name: Text) -> None:
+        await send_answer(interaction, await who(self.desk, name))
+
     @app_commands.command(name="help", description=spec("help").summary)
     async def help_(self, interaction: discord.Interaction) -> None:
         moderator = is_moderator(interaction, moderator_role(interaction))
@@ -122,6 +136,7 @@ class Newsroom(commands.Cog):
 
     @facts.autocomplete("topic")
     @figures.autocomplete("topic")
+    @timeline.autocomplete("topic")
     async def topic_choices(self, interaction: discord.Interaction, current: str) -> Choices:
         return self._choices("topic", current)
 
@@ -136,6 +151,10 @@ class Newsroom(commands.Cog):
     @quote.autocomplete("speaker")
     async def speaker_choices(self, interaction: discord.Interaction, current: str) -> Choices:
         return self._choices("speaker", current)
+
+    @who.autocomplete("name")
+    async def name_choices(self, interaction: discord.Interaction, current: str) -> Choices:
+        return self._choices("name", current)
 
 
 async def setup(bot: NewsBot) -> None:

@@ -3,6 +3,7 @@ a copied news page's text becomes one (the extractor, split by concern); each fa
 says it, how, when, and what it names."""
 
 from bot.articles.extraction import KYIV, ExtractionError, decode, extract, extract_bytes
+from bot.articles.extraction.descriptions import describe
 from bot.articles.model import (
     Article,
     Attribution,
@@ -16,6 +17,7 @@ from bot.articles.model import (
     Section,
     SectionKind,
     Source,
+    number_text,
     utc_now,
 )
 
@@ -35,7 +37,9 @@ __all__ = [
     "SectionKind",
     "Source",
     "decode",
+    "describe",
     "extract",
     "extract_bytes",
+    "number_text",
     "utc_now",
 ]

@@ -211,9 +211,27 @@ class Figure:
             return self.text  # "45%", "US$5 million": the unit says nothing more
         return f"{self.text} {counted}"
 
+    def noun(self) -> str:
+        """What it counts, in one word: "containers" of "at least 10,000 containers of
+        ammunition"; its unit when no word says."""
+        return next(
+            (w for w in self.reads().split() if w.isalpha() and w.lower() not in _QUALIFIERS),
+            self.unit,
+        )
 
-def _number(value: float) -> str:
+
+_QUALIFIERS = frozenset(
+    "about over more than at least up to some nearly almost around roughly approximately of"
+    " under fewer less".split()
+)
+
+
+def number_text(value: float) -> str:
+    """A figure's value as written: "10,000", "4.8"."""
     return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+_number = number_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.desk import articles, facts, figures, help, moderation, quotes
+from bot.desk import articles, facts, figures, help, moderation, quotes, timeline, who
 from bot.desk.answers import UserError
 from bot.desk.spec import CommandSpec
 from bot.fuzzy import lookalikes
@@ -19,6 +19,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     *articles.COMMANDS,
     *quotes.COMMANDS,
     *figures.COMMANDS,
+    *timeline.COMMANDS,
+    *who.COMMANDS,
     *help.COMMANDS,
     *moderation.COMMANDS,
 )

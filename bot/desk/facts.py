@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from bot.articles import Entity
 from bot.desk.answers import Answer, ArticleRef, UserError
 from bot.desk.lookup import resolve_article
 from bot.desk.spec import Call, CommandSpec, OptionSpec
-from bot.fuzzy import NoMatch, Picker, names_agree
+from bot.fuzzy import NoMatch, Picker, names_agree, same_passage
 from bot.pages import (
     CITED_TITLE,
     EMBED_TOTAL_LIMIT,
@@ -26,13 +27,14 @@ from bot.pages import (
 )
 from bot.search import Query, Question, Scored, analyze, rank, read_question
 from bot.store import ArticleRow, FactRow, Snapshot
-from bot.text import clip, date_text, surface_words
+from bot.text import clip, date_text, normalise, surface_words, words
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
 
 FACTS_SHOWN = 10
 FACTS_PER_PAGE = 5
+SAME_OPENING = 12  # two facts opening with these many same words are one paragraph, copied
 CLAIMS_LOOKED_AT = 500  # of one claimant, the newest: enough to rank "what did X say about Y"
 
 
@@ -50,13 +52,49 @@ class FactHit:
     claimed_at: str | None = None  # ISO date or month
     entities: tuple[Entity, ...] = ()
     party: str | None = None  # the claimant is a party to the story, as the article marks it
+    section_kind: str = ""  # lead, details, background, previously...
+    also: tuple[ArticleRef, ...] = ()  # other articles of the story that report the same claim
 
     def citation(self) -> str:
         """Who says it, then where: "South Korea reported, in March 2024 · Background · ..."."""
         parts = [self.section, self.article.citation()]
         if self.cited:
             parts.insert(0, self.cited)
+        if self.also:
+            parts.append("also reported by " + ", ".join(also_cited(a) for a in self.also))
         return " · ".join(parts)
+
+
+def also_cited(article: ArticleRef) -> str:
+    """Another article that reports a claim, in a line of them: its title, clipped, and id."""
+    return f"“{clip(article.title, 60)}” #{article.id}" if article.title else f"#{article.id}"
+
+
+def once(snapshot: Snapshot, found: list[FactHit]) -> list[FactHit]:
+    """Each claim once, where it ranks best: a copy of it word for word (a syndicated article),
+    or the same claimant saying the same in another article of its story, becomes "also
+    reported by" on the first."""
+    kept: list[FactHit] = []
+    for hit in found:
+        at = next((n for n, k in enumerate(kept) if _same_claim(snapshot, k, hit)), None)
+        if at is None:
+            kept.append(hit)
+        elif hit.article.id != kept[at].article.id and hit.article not in kept[at].also:
+            kept[at] = dataclasses.replace(kept[at], also=(*kept[at].also, hit.article))
+    return kept
+
+
+def _same_claim(snapshot: Snapshot, a: FactHit, b: FactHit) -> bool:
+    if a.article.id == b.article.id:
+        return False
+    if words(a.text)[:SAME_OPENING] == words(b.text)[:SAME_OPENING]:
+        return True
+    story_a, story_b = snapshot.article(a.article.id), snapshot.article(b.article.id)
+    if story_a is None or story_b is None or story_a.story != story_b.story:
+        return False
+    if not a.claimant or normalise(a.claimant) != normalise(b.claimant):
+        return False
+    return same_passage(a.text, b.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +200,7 @@ async def find_facts(
         scope = found
     question = read_question(topic)
     if question.speaker:
-        speakers = await _claimant(snapshot, question.speaker)
+        speakers = await claimant_names(snapshot, question.speaker)
         if speakers:
             return await _claims_of(snapshot, question, speakers, scope, limit)
         # Nobody of that name claims anything: the name may still be a topic ("the pact").
@@ -181,8 +219,12 @@ async def find_facts(
     if question.wants_figure:
         ranked = await _figures_first(snapshot, ranked)
         notes = ("facts with figures first", *notes)
-    found_hits = await hits(snapshot, [(rows[s.fact_id], s.score) for s in ranked[:limit]], query)
-    return FactsAnswer(topic, tuple(found_hits), notes, ArticleRef.of(scope) if scope else None)
+    # Twice as many, so that copies of one claim folded into one still leave `limit`.
+    found_hits = await hits(
+        snapshot, [(rows[s.fact_id], s.score) for s in ranked[: limit * 2]], query
+    )
+    shown = once(snapshot, found_hits)[:limit]
+    return FactsAnswer(topic, tuple(shown), notes, ArticleRef.of(scope) if scope else None)
 
 
 async def _figures_first(snapshot: Snapshot, ranked: list[Scored]) -> list[Scored]:
@@ -193,13 +235,13 @@ async def _figures_first(snapshot: Snapshot, ranked: list[Scored]) -> list[Score
     return sorted(ranked, key=lambda s: s.fact_id not in with_figures)
 
 
-async def _claimant(snapshot: Snapshot, typed: str) -> tuple[str, ...]:
+async def claimant_names(snapshot: Snapshot, typed: str) -> tuple[str, ...]:
     """The claimant a reader named ("Shin" for Shin Won-sik), among everyone facts are
     credited to and everyone quoted, with the other names the articles give them ("Budanov"
     for Kyrylo Budanov), fullest first; none when nobody agrees with what was typed."""
     found = snapshot.memo.get("pick:claimant")
     if not isinstance(found, tuple):
-        names = list(dict.fromkeys([*await snapshot.read.claimants(), *snapshot.speakers]))
+        names = list(snapshot.people)
         found = snapshot.memo["pick:claimant"] = (names, Picker(names))
     names, picker = found
     for text in dict.fromkeys((typed, re.sub(r"^the\s+", "", typed, flags=re.IGNORECASE))):
@@ -236,16 +278,22 @@ async def _claims_of(
     shown = f"{question.topic} ({said})" if question.topic else said
     reference = ArticleRef.of(scope) if scope else None
     if not question.topic:
-        found = await hits(snapshot, [(row, 1.0) for row in rows[:limit]], None)
+        found = once(
+            snapshot, await hits(snapshot, [(row, 1.0) for row in rows[: limit * 2]], None)
+        )
+        found = found[:limit]
         if not found:
             return NothingFound(shown, (), reference)
         return FactsAnswer(question.text, tuple(found), (said,), reference)
     query = snapshot.index.parse(question.topic)
     by_id = {row.id: row for row in rows}
-    ranked = rank(snapshot.index, query, {i: (r.text, r.terms) for i, r in by_id.items()}, limit)
+    ranked = rank(
+        snapshot.index, query, {i: (r.text, r.terms) for i, r in by_id.items()}, limit * 2
+    )
     if not ranked:
         return NothingFound(shown, query.suggestions, reference)
     found = await hits(snapshot, [(by_id[s.fact_id], s.score) for s in ranked], query)
+    found = once(snapshot, found)[:limit]
     notes = (f"{said} about {question.topic}", *_understood_as(query, snapshot))
     return FactsAnswer(question.text, tuple(found), notes, reference)
 
@@ -303,6 +351,7 @@ async def hits(
                 claim.claimed_at,
                 claim.entities,
                 claim.party,
+                fact.section_kind,
             )
         )
     return found

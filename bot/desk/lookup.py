@@ -69,7 +69,8 @@ def completer(snapshot: Snapshot, option: str) -> Completer:
         ]
         made = Completer(choices, TITLES)
     else:
-        pool = snapshot.speakers if option == "speaker" else snapshot.topics
+        pools = {"speaker": snapshot.speakers, "name": snapshot.people}
+        pool = pools.get(option, snapshot.topics)
         shown = [clip(name, CHOICE_LENGTH) for name in pool]
         made = Completer([Choice(name, name) for name in shown], NAMES)
     snapshot.memo[option] = made

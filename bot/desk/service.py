@@ -71,7 +71,7 @@ class Desk:
 
     def prepare(self) -> None:
         """Build what autocomplete and lookups need now, not on a reader's first keystroke."""
-        for option in ("topic", "article", "speaker"):
+        for option in ("topic", "article", "speaker", "name"):
             lookup.completer(self.snapshot, option)
         for what in ("article", "speaker"):
             lookup.picker(self.snapshot, what)

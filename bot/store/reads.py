@@ -4,6 +4,7 @@ every command reads, its search index in memory and its view of the database pin
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import (
     Iterable,
@@ -16,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.articles import Claim
 from bot.search import SearchIndex
 from bot.store.errors import storage_error
 from bot.store.rows import (
@@ -162,6 +164,29 @@ class Reads:
         )
         return [figure_row(row) for row in rows]
 
+    async def figures_on(
+        self, unit: str, limit: int
+    ) -> list[tuple[FigureRow, Claim | None, datetime | None]]:
+        """The figures on `unit`, each with its fact's claim and its article's publication,
+        newest article first; none of an article a newer copy replaced."""
+        rows = await self.rows(
+            "SELECT g.article_id, g.fact_id, g.text, g.qualifier, g.value, g.unit, g.claimant,"
+            " g.when_text, g.sentence, g.counted, g.of_total, f.claim, a.published"
+            " FROM figures g JOIN articles a ON a.id = g.article_id"
+            " LEFT JOIN facts f ON f.id = g.fact_id"
+            " WHERE g.unit = ? AND a.replaced_by IS NULL"
+            " ORDER BY COALESCE(a.published_utc, a.loaded_at) DESC LIMIT ?",
+            (unit, limit),
+        )
+        return [
+            (
+                figure_row(row[:11]),
+                Claim.from_json(json.loads(row[11])) if row[11] else None,
+                datetime.fromisoformat(row[12]) if row[12] else None,
+            )
+            for row in rows
+        ]
+
     async def articles_by_id(self, ids: Sequence[int]) -> list[ArticleRow]:
         """The articles with these ids that are still there, in the order given."""
         if not ids:
@@ -180,7 +205,7 @@ class Reads:
         (None: no bound), newest first; without a lower bound, those updated after `since`."""
         rows = await self.rows(
             f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE (? IS NULL OR generation > ?)"
-            " AND (? IS NULL OR generation <= ?)"
+            " AND (? IS NULL OR generation <= ?) AND replaced_by IS NULL"
             " ORDER BY COALESCE(published_utc, loaded_at) DESC, id DESC",
             (after_generation, after_generation, up_to_generation, up_to_generation),
         )
@@ -201,6 +226,7 @@ class Snapshot:
     articles: tuple[ArticleRow, ...]  # newest first
     speakers: tuple[str, ...]  # most quoted first
     topics: tuple[str, ...] = ()  # what readers may ask about, most frequent first
+    people: tuple[str, ...] = ()  # everyone credited with a claim or quoted, most claims first
     by_id: dict[int, ArticleRow] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict, compare=False)  # derived, built on use
 
@@ -224,7 +250,7 @@ async def read_snapshot(view: Reads, index: SearchIndex | None = None) -> Snapsh
     articles = tuple(
         article_row(row)
         for row in await view.rows(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE replaced_by IS NULL"
             " ORDER BY COALESCE(published_utc, loaded_at) DESC, id DESC"
         )
     )
@@ -238,6 +264,7 @@ async def read_snapshot(view: Reads, index: SearchIndex | None = None) -> Snapsh
     names = await view.rows(
         "SELECT name FROM sources GROUP BY name ORDER BY count(*) DESC LIMIT 2000"
     )
+    people = tuple(dict.fromkeys([*await view.claimants(), *speakers]))
     return Snapshot(
         int(meta[0]),
         view,
@@ -245,6 +272,7 @@ async def read_snapshot(view: Reads, index: SearchIndex | None = None) -> Snapsh
         articles,
         speakers,
         topics_of(index, [*speakers, *(str(row[0]) for row in names)]),
+        people,
         {a.id: a for a in articles},
     )
 

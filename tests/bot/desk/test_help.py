@@ -22,6 +22,8 @@ async def test_help_lists_every_command(desk: Desk) -> None:
         "articles",
         "quote",
         "figures",
+        "timeline",
+        "who",
         "help",
         "reload",
         "reload-log",

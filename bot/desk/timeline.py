@@ -1,0 +1,317 @@
+"""/timeline: the claims about a topic across the archive in the order they were claimed, each with
+who claims it and the article; a claim repeated by several articles once, with the others as
+"also reported by"; figures on one thing that disagree at about the same time flagged, and a
+rising or falling series of them shown as one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.articles import number_text
+from bot.desk.answers import Answer, ArticleRef, UserError
+from bot.desk.facts import FactHit, FactsAnswer, NothingFound, find_facts
+from bot.desk.spec import Call, CommandSpec, OptionSpec
+from bot.pages import Reply, escape, heading, paged
+from bot.search import analyze, read_question
+from bot.store import FigureRow, Snapshot
+from bot.text import clip, normalise, words
+
+if TYPE_CHECKING:
+    from bot.desk.service import Desk
+
+TIMELINE_FACTS = 60  # the facts about a topic the timeline is made of, best first
+CONFLICT_DAYS = 31  # two figures claimed this close in time describe the same moment
+CONFLICT_SHARE = 0.1  # ... and disagree when they differ by more than this share of the larger
+SERIES_LENGTH = 3  # this many figures rising (or falling) in turn make a series
+TEXT_CHARS = 300  # of a claim, on a line
+RECALLED = frozenset({"background", "previously", "reminder", "reference"})
+SAME_TEXT_WORDS = 12  # two claims opening with the same words are one claim, copied
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    when: str | None  # ISO date or month: the claim's own time, else its article's date
+    # "claim": the text says when; "article": the article's news, claimed when it was published;
+    # "recalled": a Background or Previously line without a time, claimed before the article
+    dated_by: str
+    claimant: str | None  # None: the outlet's own reporting, or nobody named
+    credit: str | None  # who says it, as the reader reads it: "South Korea reported, in March 2024"
+    text: str
+    value: float | None  # the figure the claim reports, when it reports one
+    unit: str | None
+    figure: str | None  # the figure as a reader reads it: "about 7,000 containers"
+    noun: str | None
+    party: str | None  # the claimant is a party to the story, per the article
+    article: ArticleRef
+    also: tuple[ArticleRef, ...] = ()  # other articles that report the same claim
+    conflict: str | None = None  # "disagrees with some 5,000 (The Times, March 2024)"
+
+    def when_text(self) -> str:
+        return when_text(self.when, self.dated_by)
+
+    def who(self) -> str:
+        who = self.credit or "not attributed"
+        return who if not self.party or "party" in who else f"{who} (party to the story)"
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    unit: str
+    values: tuple[float, ...]
+    counted: str  # "containers"
+
+    def text(self) -> str:
+        if self.unit == "percent":
+            return " -> ".join(f"{number_text(v)}%" for v in self.values)
+        return " -> ".join(number_text(v) for v in self.values) + f" {self.counted}"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineAnswer(Answer):
+    kind: ClassVar[str] = "timeline"
+    topic: str
+    entries: tuple[TimelineEntry, ...]
+    series: tuple[Series, ...]
+    understood_as: tuple[str, ...]
+
+    def text(self) -> str:
+        lines = [f"Timeline of “{self.topic}”:"]
+        if self.understood_as:
+            lines.append("(" + "; ".join(self.understood_as) + ")")
+        lines += [f"Series: {s.text()}" for s in self.series]
+        for entry in self.entries:
+            lines.append(f"{entry.when_text()} — {entry.who()}: {clip(entry.text, TEXT_CHARS)}")
+            lines.append(f"    {entry.article.citation()}")
+            if entry.also:
+                lines.append("    also reported by " + ", ".join(_cited(a) for a in entry.also))
+            if entry.conflict:
+                lines.append(f"    ⚠ {entry.conflict}")
+        return "\n".join(lines)
+
+    def json(self) -> dict[str, Any]:
+        body = Answer.json(self)
+        body["series"] = [
+            {**s, "text": series.text()}
+            for s, series in zip(body["series"], self.series, strict=True)
+        ]
+        return body
+
+    def reply(self) -> Reply:
+        blocks = [f"**{escape(s.text())}**" for s in self.series]
+        for entry in self.entries:
+            lines = [
+                f"**{escape(entry.when_text())}** · {escape(entry.who())}",
+                escape(clip(entry.text, TEXT_CHARS)),
+                f"*{escape(_cited(entry.article))}*",
+            ]
+            if entry.also:
+                also = ", ".join(_cited(a) for a in entry.also)
+                lines.append(escape(clip(f"also reported by {also}", 300)))
+            if entry.conflict:
+                lines.append(f"⚠ {escape(entry.conflict)}")
+            blocks.append("\n".join(lines))
+        notes = "; ".join(self.understood_as)
+        footer = clip(notes[:1].upper() + notes[1:], 1000) if notes else ""
+        return Reply(tuple(paged(heading(f"Timeline of “{self.topic}”"), blocks, footer=footer)))
+
+
+def _cited(article: ArticleRef) -> str:
+    title = clip(article.title, 60)
+    return f"“{title}” #{article.id}" if title else f"#{article.id}"
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def when_text(when: str | None, dated_by: str = "claim") -> str:
+    """ "March 2024", "19 June 2024"; "by 4 March 2024" when only the article's date is known."""
+    if not when:
+        return "undated"
+    year, month, *day = when.split("-")
+    text = f"{_MONTHS[int(month) - 1]} {year}"
+    if day:
+        text = f"{int(day[0])} {text}"
+    return f"before {text}" if dated_by == "recalled" else text
+
+
+async def timeline(desk: Desk, topic: str) -> TimelineAnswer | NothingFound | UserError:
+    with desk.reading() as snapshot:
+        return await find_timeline(snapshot, topic)
+
+
+async def find_timeline(
+    snapshot: Snapshot, topic: str
+) -> TimelineAnswer | NothingFound | UserError:
+    found = await find_facts(snapshot, topic, None, TIMELINE_FACTS)
+    if not isinstance(found, FactsAnswer):
+        return found
+    # A timeline is of the reader's own words: facts only a synonym found wait for none.
+    meant = snapshot.index.parse(read_question(topic).topic or topic).meant
+    own = set(analyze(" ".join(meant)))
+    literal = [hit for hit in found.hits if own & set(analyze(hit.text))]
+    chosen = literal or list(found.hits)
+    figures = await snapshot.read.figures(fact_ids=[hit.id for hit in chosen])
+    entries = _conflicts(entries_of(chosen, figures, topic))
+    return TimelineAnswer(topic, tuple(entries), _series(entries), found.understood_as)
+
+
+def entries_of(
+    found: Sequence[FactHit], figures: Sequence[FigureRow], about: str
+) -> list[TimelineEntry]:
+    """The facts as claims in the order they were claimed, each claim once; a fact's figure is
+    the one on what was asked `about` ("containers"), else its first."""
+    wanted = set(words(about.lower()))
+    by_fact: dict[int, FigureRow] = {}
+    for row in figures:
+        if row.fact_id is None:
+            continue
+        kept = by_fact.get(row.fact_id)
+        if kept is None or (
+            wanted & set(words(row.counted)) and not wanted & set(words(kept.counted))
+        ):
+            by_fact[row.fact_id] = row
+    entries = [_entry(hit, by_fact.get(hit.id)) for hit in found]
+    return _merged(sorted(entries, key=_order))
+
+
+def _entry(hit: FactHit, figure: FigureRow | None) -> TimelineEntry:
+    published = hit.article.published
+    when, dated_by = hit.claimed_at, "claim"
+    if when is None:
+        when = published.date().isoformat() if published else None
+        dated_by = "recalled" if hit.section_kind in RECALLED else "article"
+    return TimelineEntry(
+        when,
+        dated_by,
+        hit.claimant if hit.attribution != "article sources" else None,
+        hit.cited,
+        hit.text,
+        figure.figure.value if figure else None,
+        figure.figure.unit if figure else None,
+        figure.figure.reads() if figure else None,
+        figure.figure.noun() if figure else None,
+        hit.party,
+        hit.article,
+    )
+
+
+def _order(entry: TimelineEntry) -> tuple[int, str, str, int]:
+    """By when claimed: a month before the days in it; undated last."""
+    if entry.when is None:
+        return (1, "", "", entry.article.id)
+    published = entry.article.published.isoformat() if entry.article.published else ""
+    return (0, entry.when, published, entry.article.id)
+
+
+def _merged(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Each claim once, at its earliest: the same figure by the same claimant, a copied
+    paragraph, or a figure an article recalls without a time of its own; the later articles
+    become "also reported by"."""
+    kept: list[TimelineEntry] = []
+    for entry in entries:
+        same = next((k for k in kept if _same_claim(k, entry)), None)
+        if same is None:
+            kept.append(entry)
+            continue
+        if entry.article.id != same.article.id and entry.article not in same.also:
+            at = kept.index(same)
+            kept[at] = replace(same, also=(*same.also, entry.article))
+    return kept
+
+
+def _same_claim(earlier: TimelineEntry, later: TimelineEntry) -> bool:
+    if words(earlier.text)[:SAME_TEXT_WORDS] == words(later.text)[:SAME_TEXT_WORDS]:
+        return True
+    if earlier.value is None or earlier.value != later.value or earlier.unit != later.unit:
+        return False
+    if earlier.claimant and normalise(earlier.claimant) == normalise(later.claimant):
+        return True
+    return later.dated_by == "recalled"  # an older claim an article recalls
+
+
+def _days(when: str) -> int:
+    parts = [int(p) for p in when.split("-")]
+    day = parts[2] if len(parts) > 2 else 15  # a month: its middle
+    return date(parts[0], parts[1], day).toordinal()
+
+
+def _timed(entry: TimelineEntry) -> tuple[int, float] | None:
+    """A figure's day and value, when its time is known: claimed when it says, or in the
+    article's own news; None for a figure an article recalls, or none."""
+    if entry.value is None or entry.when is None or entry.dated_by == "recalled":
+        return None
+    return _days(entry.when), entry.value
+
+
+def _conflicts(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Figures on the same thing, by different claimants, about the same time, that disagree."""
+    flagged = list(entries)
+    for i, entry in enumerate(entries):
+        mine = _timed(entry)
+        if mine is None:
+            continue
+        for other in entries:
+            theirs = _timed(other)
+            if other is entry or theirs is None or other.unit != entry.unit:
+                continue
+            if abs(mine[0] - theirs[0]) > CONFLICT_DAYS:
+                continue
+            if normalise(other.claimant) == normalise(entry.claimant):
+                continue
+            larger = max(abs(mine[1]), abs(theirs[1]))
+            if larger and abs(mine[1] - theirs[1]) / larger > CONFLICT_SHARE:
+                who = other.claimant or "the outlet"
+                flagged[i] = replace(
+                    entry,
+                    conflict=f"disagrees with {other.figure} ({who}, {other.when_text()})",
+                )
+                break
+    return flagged
+
+
+def _series(entries: list[TimelineEntry]) -> tuple[Series, ...]:
+    """Per unit, the longest run of figures rising (or falling) in time order, when it is long
+    enough to tell a trend."""
+    units: dict[str, list[TimelineEntry]] = {}
+    for entry in entries:
+        if _timed(entry) is not None and entry.unit:
+            units.setdefault(entry.unit, []).append(entry)
+    found = []
+    for unit, series in units.items():
+        values = [e.value for e in series if e.value is not None]
+        best = max(_longest(values, rising=True), _longest(values, rising=False), key=len)
+        if len(best) >= SERIES_LENGTH:
+            noun = series[-1].noun or unit
+            found.append(Series(unit, tuple(best), noun))
+    return tuple(found)
+
+
+def _longest(values: list[float], *, rising: bool) -> list[float]:
+    """The longest strictly rising (or falling) subsequence, in order."""
+    best: list[list[float]] = []
+    for value in values:
+        longest: list[float] = []
+        for run in best:
+            if (run[-1] < value if rising else run[-1] > value) and len(run) > len(longest):
+                longest = run
+        best.append([*longest, value])
+    return max(best, key=len, default=[])
+
+
+async def _run(desk: Desk, call: Call) -> Answer:
+    return await timeline(desk, call.options.get("topic", ""))
+
+
+COMMANDS = (
+    CommandSpec(
+        "timeline",
+        "How the claims about a topic moved over time, who made them, and where",
+        (OptionSpec("topic", "What the claims are about, e.g. containers", required=True),),
+        run=_run,
+    ),
+)
