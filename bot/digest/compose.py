@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.articles import Claim, number_text
 from bot.desk import ArticleRef
 from bot.desk.articles import key_facts
-from bot.store import Store
+from bot.store import ArticleRow, FigureRow, Store
 from bot.text import first_sentence
 
 FIRST_LOOKBACK = timedelta(days=1)  # what a server's first digest covers
@@ -37,6 +38,7 @@ class Digest:
     until: datetime
     items: tuple[DigestItem, ...]
     more: tuple[ArticleRef, ...] = ()  # beyond those shown in full
+    moved: tuple[str, ...] = ()  # "containers: 7,000 -> 10,000 per Shin Won-sik"
 
     @property
     def article_count(self) -> int:
@@ -87,4 +89,59 @@ async def compose(
         until,
         tuple(items),
         tuple(ArticleRef.of(row) for row in more),
+        tuple(await moved(store, shown)),
     )
+
+
+MOVED_SHOWN = 5
+EARLIER_READ = 300  # figures on one unit, the newest, that a new one is compared with
+
+
+async def moved(store: Store, shown: Sequence[ArticleRow]) -> list[str]:
+    """One line per story a new figure moved: the last figure on the same thing (same unit,
+    naming the same country or body) before it, then the new one and who claims it."""
+    article_ids = [row.id for row in shown]
+    published = {row.id: row.published for row in shown}
+    new = set(article_ids)
+    lines: list[str] = []
+    units: dict[str, list[tuple[FigureRow, Claim | None, datetime | None]]] = {}
+    for article_id in article_ids:
+        for row in await store.live.figures(article_id=article_id):
+            figure = row.figure
+            if not figure.claimant or figure.unit in ("percent", "share") or row.fact_id is None:
+                continue
+            if figure.unit not in units:
+                units[figure.unit] = await store.live.figures_on(figure.unit, EARLIER_READ)
+            mine = next((c for r, c, _ in units[figure.unit] if r.fact_id == row.fact_id), None)
+            claimed = _when(mine, published.get(article_id))
+            earlier = [
+                (r, c, p)
+                for r, c, p in units[figure.unit]
+                if r.article_id not in new
+                and _same_thing(mine, c)
+                and r.figure.value != figure.value
+                and _when(c, p) <= claimed
+            ]
+            if not earlier or len(lines) >= MOVED_SHOWN:
+                continue
+            before = max(earlier, key=lambda e: _when(e[1], e[2]))
+            values = f"{number_text(before[0].figure.value)} -> {number_text(figure.value)}"
+            line = f"{figure.noun()}: {values} per {figure.claimant}"
+            if line not in lines:
+                lines.append(line)
+    return lines
+
+
+def _same_thing(a: Claim | None, b: Claim | None) -> bool:
+    """Two figures' claims name the same country or body, besides whoever claims them."""
+    if a is None or b is None:
+        return False
+    names_a = {e.name for e in a.entities} - {a.claimant}
+    names_b = {e.name for e in b.entities} - {b.claimant}
+    return bool(names_a & names_b)
+
+
+def _when(claim: Claim | None, published: datetime | None) -> str:
+    if claim is not None and claim.claimed_at:
+        return claim.claimed_at
+    return published.date().isoformat() if published else ""

@@ -75,6 +75,8 @@ def digest_messages(digest: Digest) -> list[DiscordMessage]:
         else:
             batches.append([page])
     heading = f"**{escape(digest_heading(digest))}**\n{digest_count(digest)}"
+    if digest.moved:
+        heading += "\n" + "\n".join(f"• {escape(line)}" for line in digest.moved)
     if not batches:
         return [DiscordMessage(clip(heading, CONTENT_LIMIT))]
     messages = [DiscordMessage(clip(heading, CONTENT_LIMIT), tuple(batches[0]))]
@@ -116,6 +118,7 @@ def _digest_page(item: DigestItem) -> Page:
 def digest_text(digest: Digest) -> str:
     """A digest for the terminal."""
     lines = [digest_heading(digest), digest_count(digest)]
+    lines += [f"Moved: {line}" for line in digest.moved]
     for number, item in enumerate(digest.items, 1):
         meta = [date_text(item.article.published), "updated" if item.updated else "new"]
         if item.article.url:
