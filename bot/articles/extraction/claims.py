@@ -399,10 +399,19 @@ def _subject_phrase(text: str, start: int, verb_start: int) -> tuple[str, int] |
         return None
     if any(w.lower() in NOT_IN_SUBJECT for w in words) or WHEN.fullmatch(" ".join(words)):
         return None
+    # "..., releasing images it said showed": a participle's clause, and "officials said it
+    # covered shipments confirmed by": a clause with a speech verb of its own, are no subject.
+    if (words[0].islower() and words[0].endswith("ing")) or any(
+        w.lower() in _SPOKEN for w in words
+    ):
+        return None
     phrase = " ".join(words).strip(" ,")
     if not re.search(r"[A-Za-z]", phrase):
         return None
     return phrase, clause
+
+
+_SPOKEN = frozenset({"said", "says", "told", "tells", "reported", "reports", "added"})
 
 
 def _titles_only(phrase: str, name: str) -> bool:

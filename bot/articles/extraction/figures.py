@@ -28,7 +28,7 @@ from bot.articles.extraction.tables import (
     UNIT_STOP,
 )
 from bot.articles.model import Attribution, Claim, Figure, Quote, Source
-from bot.text import singular
+from bot.text import fold, singular
 
 # A claim that names who makes it: its claimant and time are a figure's when the figure's own
 # sentence names none. The article's sources and the outlet's own reporting name nobody.
@@ -105,12 +105,22 @@ class _Context:
         if said is None and self.claim.when and self.claim.attribution in _CLAIMED:
             return self.claim.when
         when = self.block.when(sentence)
-        return _lower_first(when.group()) if when else None
+        # "sent 7,000 containers since July": when the sending began, not when it was claimed.
+        if when is None or when.group().lower().startswith("since"):
+            return None
+        if self.block.text[: when.start()].rstrip().lower().endswith("since"):
+            return None
+        return _lower_first(when.group())
 
     def claimant(self, offset: int) -> str | None:
-        """Who claims the figure at `offset`: its own claimant, else the paragraph's claim's."""
+        """Who claims the figure at `offset`: its own claimant, else the paragraph's claim's.
+        The claim's is the fuller name for the same one ("Shin Won-sik" for "Shin", the
+        minister "the minister" stands for)."""
         own = _claimant(self.block, self.index, offset, self.quotes, self.focus)
-        return own if own is not None else self.claim.claimant
+        claimed = self.claim.claimant if self.claim.attribution in _CLAIMED else None
+        if own is None or (claimed and _shorter_name(own, claimed)):
+            return claimed if claimed is not None else self.claim.claimant
+        return own
 
 
 class _QuoteIndex:
@@ -244,6 +254,16 @@ def _goes_on(word: str, phrase: list[str]) -> bool:
         return False
     # "of the shells failed": a verb after the plural is not what is counted.
     return not (phrase and phrase[-1].lower().endswith("s") and low.endswith(("ed", "ing")))
+
+
+def _shorter_name(own: str, full: str) -> bool:
+    """`own` names no more than `full` does: "Shin" of "Shin Won-sik", a bare "The"."""
+    said = fold(own).split()
+    return (
+        not said
+        or said in (["the"], ["he"], ["she"], ["it"], ["they"])
+        or set(said) <= set(fold(full).split())
+    )
 
 
 def _claimant(

@@ -130,8 +130,8 @@ def _datetime(match: re.Match[str], timezone: tzinfo) -> datetime | None:
     try:
         return datetime(
             int(match["year"]),
-            MONTHS[match["month"].lower()],
-            int(match["day"]),
+            MONTHS[(match["month"] or match.groupdict().get("month_after") or "").lower()],
+            int(match["day"] or match.groupdict().get("day_first") or 0),
             hour,
             int(match["minute"]),
             tzinfo=timezone,

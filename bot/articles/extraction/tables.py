@@ -148,8 +148,11 @@ US_DATE_LINE = re.compile(
 # Spaces are matched by one quantifier wherever two could share them: two, back to back, split
 # a long run of spaces in every way before failing. (Lines are stripped: nothing trails.)
 UPDATED_LINE = re.compile(
-    rf"^(?:last\s+)?(?P<tag>updated|published|posted)\s*(?::\s*)?(?P<month>{_MONTH})\.?\s+"
-    r"(?P<day>\d{1,2}),?\s+(?P<year>\d{4}),?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    rf"^(?:last\s+)?(?P<tag>updated|published|posted)\s*(?::\s*)?(?:(?:{_WEEKDAY}),?\s*)?"
+    # "June 13, 2024, 15:30" or, as Ukrainska Pravda writes it, "13 June 2024, 15:30"
+    rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?|(?P<day_first>\d{{1,2}})\s+"
+    rf"(?P<month_after>{_MONTH})\.?)"
+    r"\s+(?P<year>\d{4}),?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
     r"(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s+\w{2,5})?$",
     re.I,
 )

@@ -474,3 +474,48 @@ def test_parse_json_shows_each_facts_claim(seed: Article) -> None:
     assert south_korea["attribution"] == "reported"
     assert south_korea["claimed_at"] == "2024-03"
     assert {"text": "South Korea", "name": "South Korea"} in south_korea["entities"]
+
+
+def test_a_participle_clause_after_the_claimant_does_not_take_the_claim() -> None:
+    article = wire_article(
+        "North Korea has sent more than 1,000 containers to Russia, the White House said on"
+        " Wednesday, releasing satellite images it said showed the shipments."
+    )
+
+    claim = claim_of(article, "North Korea has sent more than 1,000")
+
+    assert (claim.claimant, claim.when, claim.claimed_at) == (
+        "White House",
+        "on Wednesday",
+        "2024-06-19",
+    )
+
+
+def test_who_said_a_clause_is_its_claimant_not_the_clause() -> None:
+    article = wire_article(
+        LEAD,
+        "The estimate is lower than Seoul's, and officials said it covered only shipments"
+        " confirmed by satellite imagery.",
+    )
+
+    assert claim_of(article, "The estimate is lower").claimant == "officials"
+
+
+def test_a_figure_takes_its_claimants_full_name_not_the_short_one_it_is_given() -> None:
+    article = wire_article(
+        "Defense Minister Shin Won-sik said on Wednesday that North Korea had shipped about"
+        " 6,700 containers to Russia.",
+        "The containers could hold more than 3 million artillery shells, Shin told reporters.",
+    )
+
+    shells = next(f for f in article.figures if f.unit == "artillery shell")
+    assert shells.claimant == "Shin Won-sik"
+
+
+def test_the_start_of_what_a_figure_counts_since_is_not_the_claims_time() -> None:
+    article = wire_article(
+        "North Korea has sent about 7,000 containers to Russia since July, the ministry has"
+        " reported."
+    )
+
+    assert article.figures[0].when is None

@@ -3,7 +3,7 @@
 import contextlib
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import bot.articles.extraction.paragraphs as paragraphs_module
 import bot.text as text_module
-from bot.articles import Article, ExtractionError, decode, extract, extract_bytes
+from bot.articles import KYIV, Article, ExtractionError, decode, extract, extract_bytes
 from bot.articles.extraction.tables import SPEECH
 from tests.conftest import REPO
 from tests.conftest import SEED as SEED_PATH
@@ -420,10 +420,11 @@ def test_bare_quote_label_takes_the_speaker_from_the_source_line() -> None:
     assert "(the occupying forces - ed.)" in bare[0].text
 
 
-def test_figure_in_a_quote_is_claimed_by_the_speaker() -> None:
+def test_figure_in_a_quote_is_claimed_by_the_speaker_under_the_name_the_claim_gives() -> None:
     figures = extract(QUOTE_FROM).figures
 
-    assert [(f.text, f.claimant) for f in figures] == [("about 50,000 troops", "Budanov")]
+    # The quote says "Budanov"; the source line names him in full, as the paragraph's claim does.
+    assert [(f.text, f.claimant) for f in figures] == [("about 50,000 troops", "Kyrylo Budanov")]
 
 
 WIRE = """N. Korea fires ballistic missiles toward East Sea
@@ -618,3 +619,16 @@ def test_any_shuffle_of_article_lines_extracts_or_raises(lines: list[str]) -> No
 def test_any_bytes_extract_or_raise_extraction_error(data: bytes) -> None:
     with contextlib.suppress(ExtractionError):
         extract_bytes(data)
+
+
+def test_an_updated_line_with_the_day_first_is_the_articles_update_time() -> None:
+    article = extract(
+        "Headline of an updated article on the news\n\n"
+        "Thursday, 13 June 2024, 11:05\n"
+        "Updated: Thursday, 13 June 2024, 15:30\n\n"
+        "The minister said on Thursday that the containers could hold many shells.\n",
+        timezone=KYIV,
+    )
+
+    assert article.published == datetime(2024, 6, 13, 11, 5, tzinfo=KYIV)
+    assert article.updated == datetime(2024, 6, 13, 15, 30, tzinfo=KYIV)
