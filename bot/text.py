@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 # --- Folding and words ------------------------------------------------------------------------
 
@@ -117,6 +117,15 @@ def singular(word: str) -> str:
 def plural(count: int, noun: str) -> str:
     """ "1 article", "3 articles": for nouns that take an s."""
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def day_number(when: str) -> int:
+    """An ISO date or month ("2024-03": its middle) as a day number, to tell how far apart two
+    claims are; 0 when unknown."""
+    if not when:
+        return 0
+    parts = [int(p) for p in when.split("-")]
+    return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 15).toordinal()
 
 
 def date_text(when: datetime | None) -> str:

@@ -13,6 +13,7 @@ from bot.store import Store
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_cc92a137cd6d6a98.txt"
 ARTICLES = REPO / "tests" / "data" / "articles"
+STORY = REPO / "tests" / "data" / "containers"  # one story told by several outlets and dates
 SEED_TITLE = "Putin and Kim Jong Un sign agreement foreseeing assistance in case of aggression"
 
 
@@ -43,6 +44,39 @@ async def store(tmp_path: Path, seeds: Path) -> AsyncIterator[Store]:
 @pytest.fixture
 def desk(store: Store, seeds_folder: SeedsFolder) -> Desk:
     return Desk(store, seeds_folder)
+
+
+@pytest.fixture
+def story_folder(tmp_path: Path) -> Path:
+    """The seed and the story folder's articles."""
+    folder = tmp_path / "story"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    for path in STORY.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+async def story_store(tmp_path: Path, story_folder: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "story.sqlite3")
+    await opened.load_folder(story_folder)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def story_desk(story_store: Store, story_folder: Path) -> Desk:
+    return Desk(story_store, SeedsFolder(story_folder, KYIV, 2_000_000))
+
+
+def article_id(desk: Desk | Store, file_name: str) -> int:
+    """The id of the article loaded from `file_name`, as readers see it."""
+    with desk.reading() as snapshot:
+        for row in snapshot.articles:
+            if row.file_name == file_name:
+                return row.id
+    raise KeyError(file_name)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -319,6 +319,9 @@ class ArticleItem:
     article: ArticleRef
     author: str | None
     file_name: str
+    story: int = 0  # the id of the first article of its story, itself when it stands alone
+    # other articles of the same story: a syndicated copy, other outlets on the same event
+    same_story: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +334,7 @@ class ArticlesAnswer(Answer):
             return "No articles are loaded yet."
         return "\n".join(
             f"#{item.article.id}  {date_text(item.article.published)}  {item.article.title}"
+            + _same_story(item)
             for item in self.articles
         )
 
@@ -344,15 +348,37 @@ class ArticlesAnswer(Answer):
             return Answer.reply(self)
         lines = [
             f"`#{item.article.id}` {escape(item.article.title)} · "
-            f"{date_text(item.article.published)}"
+            f"{date_text(item.article.published)}{_same_story(item)}"
             for item in self.articles
         ]
         return Reply(tuple(paged("Articles, newest first", lines, footer="")))
 
 
+def _same_story(item: ArticleItem) -> str:
+    if not item.same_story:
+        return ""
+    return "  (same story as " + ", ".join(f"#{i}" for i in item.same_story) + ")"
+
+
 def articles(desk: Desk) -> ArticlesAnswer:
+    """Newest first; each story's articles together, where its newest stands."""
+    rows = desk.snapshot.articles
+    stories: dict[int, list[int]] = {}
+    for row in rows:
+        stories.setdefault(row.story or row.id, []).append(row.id)
+    order = {story: n for n, story in enumerate(stories)}
+    grouped = sorted(rows, key=lambda row: order[row.story or row.id])  # stable: newest first
     return ArticlesAnswer(
-        tuple(ArticleItem(ArticleRef.of(a), a.author, a.file_name) for a in desk.snapshot.articles)
+        tuple(
+            ArticleItem(
+                ArticleRef.of(a),
+                a.author,
+                a.file_name,
+                a.story or a.id,
+                tuple(i for i in stories[a.story or a.id] if i != a.id),
+            )
+            for a in grouped
+        )
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.articles import number_text
@@ -17,13 +16,13 @@ from bot.desk.spec import Call, CommandSpec, OptionSpec
 from bot.pages import Reply, escape, heading, paged
 from bot.search import analyze, read_question
 from bot.store import FigureRow, Snapshot
-from bot.text import clip, normalise, words
+from bot.text import clip, day_number, normalise, words
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
 
 TIMELINE_FACTS = 60  # the facts about a topic the timeline is made of, best first
-CONFLICT_DAYS = 31  # two figures claimed this close in time describe the same moment
+CONFLICT_DAYS = 14  # two figures claimed this close in time describe the same moment
 CONFLICT_SHARE = 0.1  # ... and disagree when they differ by more than this share of the larger
 SERIES_LENGTH = 3  # this many figures rising (or falling) in turn make a series
 TEXT_CHARS = 300  # of a claim, on a line
@@ -197,6 +196,7 @@ def _entry(hit: FactHit, figure: FigureRow | None) -> TimelineEntry:
         figure.figure.noun() if figure else None,
         hit.party,
         hit.article,
+        hit.also,
     )
 
 
@@ -209,19 +209,34 @@ def _order(entry: TimelineEntry) -> tuple[int, str, str, int]:
 
 
 def _merged(entries: list[TimelineEntry]) -> list[TimelineEntry]:
-    """Each claim once, at its earliest: the same figure by the same claimant, a copied
-    paragraph, or a figure an article recalls without a time of its own; the later articles
-    become "also reported by"."""
+    """Each claim once, told by the article that reported it first: the same figure by the
+    same claimant, a copied paragraph, or a figure an article recalls without a time of its
+    own; the other articles become "also reported by"."""
     kept: list[TimelineEntry] = []
     for entry in entries:
-        same = next((k for k in kept if _same_claim(k, entry)), None)
-        if same is None:
+        at = next((n for n, k in enumerate(kept) if _same_claim(k, entry)), None)
+        if at is None:
             kept.append(entry)
             continue
-        if entry.article.id != same.article.id and entry.article not in same.also:
-            at = kept.index(same)
-            kept[at] = replace(same, also=(*same.also, entry.article))
-    return kept
+        first, other = sorted((kept[at], entry), key=_first_reported)
+        articles = [other.article, *kept[at].also, *entry.also]
+        also = sorted(
+            {a.id: a for a in articles if a.id != first.article.id}.values(),
+            key=_published,
+        )
+        kept[at] = replace(first, also=tuple(also))
+    return sorted(kept, key=_order)
+
+
+def _published(article: ArticleRef) -> tuple[bool, str, int]:
+    when = article.published.isoformat() if article.published else ""
+    return (not when, when, article.id)
+
+
+def _first_reported(entry: TimelineEntry) -> tuple[bool, tuple[bool, str, int]]:
+    """The report to tell a claim by: the article's own news before what another recalls,
+    then the earliest article."""
+    return (entry.dated_by == "recalled", _published(entry.article))
 
 
 def _same_claim(earlier: TimelineEntry, later: TimelineEntry) -> bool:
@@ -229,15 +244,21 @@ def _same_claim(earlier: TimelineEntry, later: TimelineEntry) -> bool:
         return True
     if earlier.value is None or earlier.value != later.value or earlier.unit != later.unit:
         return False
-    if earlier.claimant and normalise(earlier.claimant) == normalise(later.claimant):
-        return True
-    return later.dated_by == "recalled"  # an older claim an article recalls
+    if "recalled" in (earlier.dated_by, later.dated_by):
+        return True  # an older claim an article recalls
+    if not _claimants_agree(earlier.claimant, later.claimant):
+        return False
+    # "South Korea" in March and "South Korea's Defence Ministry" on 4 March: one claim.
+    return bool(earlier.when and later.when and earlier.when[:7] == later.when[:7])
 
 
-def _days(when: str) -> int:
-    parts = [int(p) for p in when.split("-")]
-    day = parts[2] if len(parts) > 2 else 15  # a month: its middle
-    return date(parts[0], parts[1], day).toordinal()
+def _claimants_agree(a: str | None, b: str | None) -> bool:
+    """One names the other: "South Korea" and "South Korea's Defence Ministry"."""
+    if not a or not b:
+        return False
+    words_a = set(normalise(a).replace("'s", "").split())
+    words_b = set(normalise(b).replace("'s", "").split())
+    return words_a <= words_b or words_b <= words_a
 
 
 def _timed(entry: TimelineEntry) -> tuple[int, float] | None:
@@ -245,32 +266,34 @@ def _timed(entry: TimelineEntry) -> tuple[int, float] | None:
     article's own news; None for a figure an article recalls, or none."""
     if entry.value is None or entry.when is None or entry.dated_by == "recalled":
         return None
-    return _days(entry.when), entry.value
+    return day_number(entry.when), entry.value
 
 
 def _conflicts(entries: list[TimelineEntry]) -> list[TimelineEntry]:
-    """Figures on the same thing, by different claimants, about the same time, that disagree."""
+    """Figures on the same thing, by different claimants, about the same time, that disagree:
+    each says which other figure, the nearest in time, it disagrees with."""
     flagged = list(entries)
     for i, entry in enumerate(entries):
         mine = _timed(entry)
         if mine is None:
             continue
+        against: list[tuple[int, TimelineEntry]] = []
         for other in entries:
             theirs = _timed(other)
             if other is entry or theirs is None or other.unit != entry.unit:
                 continue
-            if abs(mine[0] - theirs[0]) > CONFLICT_DAYS:
-                continue
-            if normalise(other.claimant) == normalise(entry.claimant):
+            apart = abs(mine[0] - theirs[0])
+            if apart > CONFLICT_DAYS or _claimants_agree(other.claimant, entry.claimant):
                 continue
             larger = max(abs(mine[1]), abs(theirs[1]))
             if larger and abs(mine[1] - theirs[1]) / larger > CONFLICT_SHARE:
-                who = other.claimant or "the outlet"
-                flagged[i] = replace(
-                    entry,
-                    conflict=f"disagrees with {other.figure} ({who}, {other.when_text()})",
-                )
-                break
+                against.append((apart, other))
+        if against:
+            other = min(against, key=lambda pair: pair[0])[1]
+            who = other.claimant or "the outlet"
+            flagged[i] = replace(
+                entry, conflict=f"disagrees with {other.figure} ({who}, {other.when_text()})"
+            )
     return flagged
 
 

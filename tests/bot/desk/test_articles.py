@@ -12,12 +12,13 @@ from bot.desk.articles import (
     SourcesAnswer,
     SummaryAnswer,
     article_view,
+    articles,
     source,
     summary,
 )
 from bot.pages import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, FOOTER_LIMIT, TITLE_LIMIT, fitted
 from bot.store import Store
-from tests.conftest import SEED_TITLE
+from tests.conftest import SEED_TITLE, article_id
 
 
 async def test_source_lists_sources_descriptions_and_speakers(desk: Desk) -> None:
@@ -185,3 +186,13 @@ async def test_a_batch_goes_on_after_a_bad_article(desk: Desk) -> None:
 
 
 # --- Moderators' commands at the console ------------------------------------------------------
+
+
+async def test_articles_lists_a_story_together_and_says_so(story_desk: Desk) -> None:
+    answer = articles(story_desk)
+
+    ap = article_id(story_desk, "01_ap_white_house_1000.txt")
+    reuters = article_id(story_desk, "02_reuters_white_house_1000.txt")
+    order = [item.article.id for item in answer.articles]
+    assert abs(order.index(ap) - order.index(reuters)) == 1
+    assert f"(same story as #{ap})" in answer.text()

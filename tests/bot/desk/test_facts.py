@@ -2,7 +2,7 @@
 
 from bot.desk import Desk
 from bot.desk.facts import FactsAnswer, NothingFound, facts
-from tests.conftest import SEED_TITLE
+from tests.conftest import SEED_TITLE, article_id
 
 
 async def test_facts_cite_their_claimant_section_and_article(desk: Desk) -> None:
@@ -136,3 +136,16 @@ async def test_what_did_x_say_gathers_every_name_the_articles_give_x(desk: Desk)
     texts = [hit.text for hit in answer.hits]
     assert any(text.startswith("Budanov said that Russian defence plants") for text in texts)
     assert any("They do not use everything they produce" in text for text in texts)  # his quote
+
+
+async def test_a_syndicated_copy_of_a_fact_is_shown_once_with_also_reported_by(
+    story_desk: Desk,
+) -> None:
+    answer = await facts(story_desk, "7,000 containers of ammunition")
+
+    assert isinstance(answer, FactsAnswer)
+    copies = [h for h in answer.hits if h.text.startswith("North Korea has sent about 7,000")]
+    assert len(copies) == 1
+    syndicated = article_id(story_desk, "05_kyiv_independent_syndicated_7000.txt")
+    assert syndicated in {a.id for a in copies[0].also}
+    assert "also reported by" in answer.text()

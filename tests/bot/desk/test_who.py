@@ -1,0 +1,70 @@
+"""/who: a person or body across the archive."""
+
+from bot.desk import Desk
+from bot.desk.answers import UserError
+from bot.desk.who import WhoAnswer, who
+from tests.conftest import SEED, article_id
+
+
+async def shin(desk: Desk) -> WhoAnswer:
+    answer = await who(desk, "Shin")
+    assert isinstance(answer, WhoAnswer)
+    return answer
+
+
+async def test_a_surname_finds_the_person_by_full_name(story_desk: Desk) -> None:
+    answer = await shin(story_desk)
+
+    assert answer.name == "Shin Won-sik"
+    assert "Shin" in answer.aliases
+
+
+async def test_the_profile_says_how_the_articles_describe_them(story_desk: Desk) -> None:
+    answer = await shin(story_desk)
+
+    assert answer.descriptions[0] == "South Korean Defence Minister"
+
+
+async def test_the_claims_are_in_the_order_they_were_claimed(story_desk: Desk) -> None:
+    claims = (await shin(story_desk)).claims
+
+    dated = [c.when for c in claims if c.when]
+    assert dated == sorted(dated)
+    figures = [c.value for c in claims if c.unit == "container"]
+    assert figures == [6700, 10000]
+
+
+async def test_the_profile_holds_their_quotes_and_the_articles_naming_them(
+    story_desk: Desk,
+) -> None:
+    answer = await shin(story_desk)
+
+    assert any(q.text.startswith("North Korea's munitions factories") for q in answer.quotes)
+    named = {a.id for a in answer.articles}
+    for name in (
+        SEED.name,
+        "03_yonhap_shin_6700.txt",
+        "06_times_western_intelligence_5000.txt",
+        "08_up_shin_10000_updated.txt",
+    ):
+        assert article_id(story_desk, name) in named
+
+
+async def test_the_json_has_the_documented_keys(story_desk: Desk) -> None:
+    body = (await shin(story_desk)).json()
+
+    assert body["kind"] == "who"
+    assert {"name", "aliases", "descriptions", "claims", "quotes", "articles"} <= set(body)
+
+
+async def test_a_name_nobody_has_is_an_error_with_suggestions(story_desk: Desk) -> None:
+    answer = await who(story_desk, "Kirbyy Jhon")
+
+    assert isinstance(answer, UserError)
+    assert "John Kirby" in answer.suggestions
+
+
+async def test_autocomplete_offers_known_names(story_desk: Desk) -> None:
+    choices = story_desk.complete("name", "shin")
+
+    assert choices[0].value == "Shin Won-sik"
