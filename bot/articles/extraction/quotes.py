@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,13 +91,28 @@ def _speaker(span: Span, blocks: list[Block], sources: list[Source], focus: Focu
     if who:
         return focus.expand(who)
     if block.section.kind == "quote" and sources:
-        return focus.expand(_quoted_source(sources))
+        # A bare `Quote:` is the source speaking when the source is a person; after "Source:
+        # Yonhap" it is the one the paragraphs before quote (an agency issues no quotes).
+        person = next((s.name for s in sources if is_person(s.name) and not _is_media(s)), None)
+        if person is None and all(_is_media(s) for s in sources):
+            person = focus.person_before(span.first_block, span.start)
+        return focus.expand(person or sources[0].name)
     return focus.person_before(span.first_block, span.start)
 
 
-def _quoted_source(sources: list[Source]) -> str:
-    """A bare `Quote:` is the source speaking; people speak, organisations issue statements."""
-    return next((s.name for s in sources if is_person(s.name)), sources[0].name)
+_MEDIA = re.compile(
+    r"news agency|agency|newspaper|broadcaster|\bmedia\b|\boutlet\b|\btv\b|television|radio|"
+    r"^(?:reuters|ap|associated press|afp|yonhap|kyodo|tass|ria novosti|interfax|bbc|cnn|ukrinform"
+    r"|the times|the guardian|the new york times|bloomberg|nhk|kcna)$",
+    re.I,
+)
+
+
+def _is_media(source: Source) -> bool:
+    """A news outlet or agency: it reports what others say, it is not quoted itself."""
+    return bool(
+        _MEDIA.search(source.name) or (source.description and _MEDIA.search(source.description))
+    )
 
 
 class Focus:

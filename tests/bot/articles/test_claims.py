@@ -519,3 +519,17 @@ def test_the_start_of_what_a_figure_counts_since_is_not_the_claims_time() -> Non
     )
 
     assert article.figures[0].when is None
+
+
+def test_a_bare_quote_after_a_news_agency_source_is_the_person_quoted_before() -> None:
+    article = up_article(
+        "North Korea has sent at least 10,000 containers to Russia, South Korean Defence"
+        " Minister Shin Won-sik has said.",
+        'Details: Shin said on Wednesday that the shipments had grown.\n\nQuote: "We assess that'
+        ' North Korea has sent at least 10,000 containers to Russia by sea."\n',
+        sources="Yonhap, South Korean news agency",
+    )
+
+    # The quote keeps the name as the paragraph before gives it; its claim, the full one.
+    assert [q.speaker for q in article.quotes] == ["Shin"]
+    assert claim_of(article, '"We assess').claimant == "Shin Won-sik"
