@@ -299,31 +299,36 @@ def _conflicts(entries: list[TimelineEntry]) -> list[TimelineEntry]:
 
 def _series(entries: list[TimelineEntry]) -> tuple[Series, ...]:
     """Per unit, the longest run of figures rising (or falling) in time order, when it is long
-    enough to tell a trend."""
+    enough to tell a trend; of runs as long, the one more articles reported."""
     units: dict[str, list[TimelineEntry]] = {}
     for entry in entries:
         if _timed(entry) is not None and entry.unit:
             units.setdefault(entry.unit, []).append(entry)
     found = []
     for unit, series in units.items():
-        values = [e.value for e in series if e.value is not None]
-        best = max(_longest(values, rising=True), _longest(values, rising=False), key=len)
-        if len(best) >= SERIES_LENGTH:
+        points = [(e.value, 1 + len(e.also)) for e in series if e.value is not None]
+        best = max(_longest(points, rising=True), _longest(points, rising=False))
+        if best[0] >= SERIES_LENGTH:
             noun = series[-1].noun or unit
-            found.append(Series(unit, tuple(best), noun))
+            found.append(Series(unit, best[2], noun))
     return tuple(found)
 
 
-def _longest(values: list[float], *, rising: bool) -> list[float]:
-    """The longest strictly rising (or falling) subsequence, in order."""
-    best: list[list[float]] = []
-    for value in values:
-        longest: list[float] = []
-        for run in best:
-            if (run[-1] < value if rising else run[-1] > value) and len(run) > len(longest):
-                longest = run
-        best.append([*longest, value])
-    return max(best, key=len, default=[])
+Run = tuple[int, int, tuple[float, ...]]  # length, articles reporting it, values
+
+
+def _longest(points: list[tuple[float, int]], *, rising: bool) -> Run:
+    """The longest strictly rising (or falling) run of values, in order; of those as long, the
+    one reported by the most articles."""
+    runs: list[Run] = []
+    for value, reports in points:
+        before: Run = (0, 0, ())
+        for run in runs:
+            last = run[2][-1]
+            if (last < value if rising else last > value) and run[:2] > before[:2]:
+                before = run
+        runs.append((before[0] + 1, before[1] + reports, (*before[2], value)))
+    return max(runs, default=(0, 0, ()))
 
 
 async def _run(desk: Desk, call: Call) -> Answer:

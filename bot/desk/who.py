@@ -14,7 +14,7 @@ from bot.desk.timeline import TimelineEntry, entries_of
 from bot.fuzzy import NoMatch, Picker
 from bot.pages import Reply, escape, heading, paged
 from bot.store import Snapshot
-from bot.text import clip
+from bot.text import clip, words
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
@@ -140,7 +140,7 @@ def _unique_quotes(quotes: list[ProfileQuote]) -> list[ProfileQuote]:
     """Each quote once, from the first article to carry it."""
     seen: dict[str, ProfileQuote] = {}
     for quote in sorted(quotes, key=lambda q: q.article.id):
-        seen.setdefault(" ".join(quote.text.lower().split()), quote)
+        seen.setdefault(" ".join(words(quote.text)), quote)  # ’ and ' alike
     return list(seen.values())
 
 
