@@ -14,6 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_cc92a137cd6d6a98.txt"
 ARTICLES = REPO / "tests" / "data" / "articles"
 STORY = REPO / "tests" / "data" / "containers"  # one story told by several outlets and dates
+# The same story as other outlets wrote it, with traps: a quote under a bare `Quote:` after a news
+# agency's `Source:`, containers going the other way, one statement's quote with ’ and with '.
+OTHER_OUTLETS = REPO / "tests" / "data" / "containers_other_outlets"
 SEED_TITLE = "Putin and Kim Jong Un sign agreement foreseeing assistance in case of aggression"
 
 
@@ -46,13 +49,24 @@ def desk(store: Store, seeds_folder: SeedsFolder) -> Desk:
     return Desk(store, seeds_folder)
 
 
+@pytest.fixture(params=[STORY, OTHER_OUTLETS], ids=["containers", "other-outlets"])
+def story_source(request: pytest.FixtureRequest) -> Path:
+    """Each telling of the story, for the tests that hold over both."""
+    source: Path = request.param
+    return source
+
+
 @pytest.fixture
 def story_folder(tmp_path: Path) -> Path:
     """The seed and the story folder's articles."""
+    return copy_story(tmp_path, STORY)
+
+
+def copy_story(tmp_path: Path, source: Path) -> Path:
     folder = tmp_path / "story"
     folder.mkdir()
     shutil.copy(SEED, folder / SEED.name)
-    for path in STORY.glob("*.txt"):
+    for path in source.glob("*.txt"):
         shutil.copy(path, folder / path.name)
     return folder
 
