@@ -18,6 +18,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process, utils
@@ -25,9 +26,12 @@ from rapidfuzz import fuzz, process, utils
 from bot.config import Settings
 from bot.desk import Desk, SeedsFolder
 from bot.desk.facts import FactsAnswer, facts
+from bot.desk.timeline import timeline
+from bot.desk.who import who
 from bot.digest import Digest, Digests, DigestSettings, compose, digest_messages
 from bot.digest.schedule import encode
 from bot.store import Store
+from bot.store import loader as loader_module
 
 LEADERS = [
     "Vladimir Putin",
@@ -208,6 +212,31 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
+def _time_grouping() -> list[float]:
+    """Time spent keying and grouping stories in the loads from now on: its total, in a list
+    the caller pops."""
+    spent = [0.0]
+    keys, group = loader_module.story_keys, loader_module.group_stories
+
+    def timed_keys(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return keys(*args)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    async def timed_group(*args: Any) -> None:
+        started = time.perf_counter()
+        try:
+            await group(*args)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    loader_module.story_keys = timed_keys  # type: ignore[assignment]
+    loader_module.group_stories = timed_group  # type: ignore[assignment]
+    return spent
+
+
 def startup_seconds(db: Path) -> float:
     code = (
         "import asyncio, sys\n"
@@ -231,9 +260,11 @@ async def measure(count: int, workdir: Path) -> list[tuple[str, str, str]]:
     db = workdir / "bench.sqlite3"
 
     store = await Store.open(db)
+    grouping = _time_grouping()
     started = time.perf_counter()
     report = await store.load_folder(seeds)
     ingest = time.perf_counter() - started
+    grouped = grouping.pop()
     assert not report.failed, report.summary()
     fact_count = store.snapshot.index.fact_count
     started = time.perf_counter()
@@ -249,10 +280,20 @@ async def measure(count: int, workdir: Path) -> list[tuple[str, str, str]]:
         answer = await facts(desk, query)
         timings.append((time.perf_counter() - started) * 1000)
         answered += isinstance(answer, FactsAnswer)
+    timelines = []
+    for query in asked[:100]:
+        started = time.perf_counter()
+        await timeline(desk, query)
+        timelines.append((time.perf_counter() - started) * 1000)
+    profiles = []
+    for name in [rng.choice(LEADERS).split()[-1] for _ in range(100)]:
+        started = time.perf_counter()
+        await who(desk, name)
+        profiles.append((time.perf_counter() - started) * 1000)
     prefixes = [q[: rng.randint(1, max(1, len(q)))] for q in asked]
     completions = []
     for prefix in prefixes:
-        for option in ("topic", "article"):
+        for option in ("topic", "article", "name"):
             started = time.perf_counter()
             desk.complete(option, prefix)
             completions.append((time.perf_counter() - started) * 1000)
@@ -280,7 +321,22 @@ async def measure(count: int, workdir: Path) -> list[tuple[str, str, str]]:
         ),
         ("/facts answered / nothing found", f"{answered} / {len(asked) - answered}", ""),
         (
-            "autocomplete p95 (topic, article)",
+            "/timeline p50 / p95",
+            f"{percentile(timelines, 0.5):.1f} / {percentile(timelines, 0.95):.1f} ms",
+            "p95 <= 20 ms",
+        ),
+        (
+            "/who p50 / p95",
+            f"{percentile(profiles, 0.5):.1f} / {percentile(profiles, 0.95):.1f} ms",
+            "p95 <= 20 ms",
+        ),
+        (
+            "story grouping, share of ingest",
+            f"{grouped:.2f} s ({grouped / ingest:.0%})",
+            "<= 20%",
+        ),
+        (
+            "autocomplete p95 (topic, article, name)",
             f"{percentile(completions, 0.95):.1f} ms",
             "<= 20 ms",
         ),

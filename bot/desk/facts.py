@@ -75,26 +75,32 @@ def once(snapshot: Snapshot, found: list[FactHit]) -> list[FactHit]:
     or the same claimant saying the same in another article of its story, becomes "also
     reported by" on the first."""
     kept: list[FactHit] = []
+    by_opening: dict[tuple[str, ...], int] = {}
+    by_claimant: dict[tuple[int, str], list[int]] = {}
     for hit in found:
-        at = next((n for n, k in enumerate(kept) if _same_claim(snapshot, k, hit)), None)
+        opening = tuple(words(hit.text)[:SAME_OPENING])
+        row = snapshot.article(hit.article.id)
+        said = (row.story, normalise(hit.claimant)) if row and hit.claimant else None
+        at = by_opening.get(opening)
+        if at is not None and kept[at].article.id == hit.article.id:
+            at = None
+        if at is None and said is not None:
+            at = next(
+                (
+                    n
+                    for n in by_claimant.get(said, ())
+                    if kept[n].article.id != hit.article.id and same_passage(kept[n].text, hit.text)
+                ),
+                None,
+            )
         if at is None:
+            by_opening.setdefault(opening, len(kept))
+            if said is not None:
+                by_claimant.setdefault(said, []).append(len(kept))
             kept.append(hit)
-        elif hit.article.id != kept[at].article.id and hit.article not in kept[at].also:
+        elif hit.article not in kept[at].also:
             kept[at] = dataclasses.replace(kept[at], also=(*kept[at].also, hit.article))
     return kept
-
-
-def _same_claim(snapshot: Snapshot, a: FactHit, b: FactHit) -> bool:
-    if a.article.id == b.article.id:
-        return False
-    if words(a.text)[:SAME_OPENING] == words(b.text)[:SAME_OPENING]:
-        return True
-    story_a, story_b = snapshot.article(a.article.id), snapshot.article(b.article.id)
-    if story_a is None or story_b is None or story_a.story != story_b.story:
-        return False
-    if not a.claimant or normalise(a.claimant) != normalise(b.claimant):
-        return False
-    return same_passage(a.text, b.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,8 +324,10 @@ async def hits(
         row = snapshot.article(fact.article_id)
         if row is None:
             continue
-        matched = tuple(
-            dict.fromkeys(w for w in surface_words(fact.text) if set(analyze(w)) & stems)
+        matched = (
+            tuple(dict.fromkeys(w for w in surface_words(fact.text) if set(analyze(w)) & stems))
+            if stems
+            else ()
         )
         claim = fact.claim
         if claim is None:  # stored before claims were extracted: as it was credited then

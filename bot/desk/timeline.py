@@ -213,9 +213,20 @@ def _merged(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     same claimant, a copied paragraph, or a figure an article recalls without a time of its
     own; the other articles become "also reported by"."""
     kept: list[TimelineEntry] = []
+    # Where to look, so each entry is compared with the few that may be the same claim:
+    # those opening with its words, and those reporting its figure.
+    by_opening: dict[tuple[str, ...], int] = {}
+    by_figure: dict[tuple[float, str | None], list[int]] = {}
     for entry in entries:
-        at = next((n for n, k in enumerate(kept) if _same_claim(k, entry)), None)
+        opening = tuple(words(entry.text)[:SAME_TEXT_WORDS])
+        figure = (entry.value, entry.unit) if entry.value is not None else None
+        at = by_opening.get(opening)
+        if at is None and figure is not None:
+            at = next((n for n in by_figure.get(figure, ()) if _same_claim(kept[n], entry)), None)
         if at is None:
+            by_opening.setdefault(opening, len(kept))
+            if figure is not None:
+                by_figure.setdefault(figure, []).append(len(kept))
             kept.append(entry)
             continue
         first, other = sorted((kept[at], entry), key=_first_reported)
@@ -240,8 +251,7 @@ def _first_reported(entry: TimelineEntry) -> tuple[bool, tuple[bool, str, int]]:
 
 
 def _same_claim(earlier: TimelineEntry, later: TimelineEntry) -> bool:
-    if words(earlier.text)[:SAME_TEXT_WORDS] == words(later.text)[:SAME_TEXT_WORDS]:
-        return True
+    """The same figure, claimed once: by one claimant in one month, or recalled later."""
     if earlier.value is None or earlier.value != later.value or earlier.unit != later.unit:
         return False
     if "recalled" in (earlier.dated_by, later.dated_by):
@@ -273,27 +283,28 @@ def _conflicts(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """Figures on the same thing, by different claimants, about the same time, that disagree:
     each says which other figure, the nearest in time, it disagrees with."""
     flagged = list(entries)
-    for i, entry in enumerate(entries):
-        mine = _timed(entry)
-        if mine is None:
-            continue
-        against: list[tuple[int, TimelineEntry]] = []
-        for other in entries:
-            theirs = _timed(other)
-            if other is entry or theirs is None or other.unit != entry.unit:
-                continue
-            apart = abs(mine[0] - theirs[0])
-            if apart > CONFLICT_DAYS or _claimants_agree(other.claimant, entry.claimant):
-                continue
-            larger = max(abs(mine[1]), abs(theirs[1]))
-            if larger and abs(mine[1] - theirs[1]) / larger > CONFLICT_SHARE:
-                against.append((apart, other))
-        if against:
-            other = min(against, key=lambda pair: pair[0])[1]
-            who = other.claimant or "the outlet"
-            flagged[i] = replace(
-                entry, conflict=f"disagrees with {other.figure} ({who}, {other.when_text()})"
-            )
+    by_unit: dict[str, list[tuple[int, float, int]]] = {}  # unit -> (day, value, position)
+    for n, entry in enumerate(entries):
+        timed = _timed(entry)
+        if timed is not None and entry.unit:
+            by_unit.setdefault(entry.unit, []).append((*timed, n))
+    for figures in by_unit.values():
+        for day, value, n in figures:
+            entry = entries[n]
+            against = [
+                (abs(day - other_day), m)
+                for other_day, other_value, m in figures
+                if m != n
+                and abs(day - other_day) <= CONFLICT_DAYS
+                and abs(value - other_value) > CONFLICT_SHARE * max(abs(value), abs(other_value))
+                and not _claimants_agree(entries[m].claimant, entry.claimant)
+            ]
+            if against:
+                other = entries[min(against)[1]]
+                who = other.claimant or "the outlet"
+                flagged[n] = replace(
+                    entry, conflict=f"disagrees with {other.figure} ({who}, {other.when_text()})"
+                )
     return flagged
 
 

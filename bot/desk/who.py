@@ -19,9 +19,10 @@ from bot.text import clip, words
 if TYPE_CHECKING:
     from bot.desk.service import Desk
 
-CLAIMS_READ = 200  # of one person's, the newest
-MENTIONS_READ = 100  # facts that name them without being theirs
+CLAIMS_READ = 100  # of one person's, the newest
+MENTIONS_READ = 40  # facts that name them without being theirs, the best matches
 QUOTES_SHOWN = 10
+QUOTES_READ = 50  # of each name's, the newest articles' first
 ARTICLES_SHOWN = 20
 TEXT_CHARS = 300
 
@@ -107,7 +108,7 @@ async def profile(snapshot: Snapshot, typed: str) -> WhoAnswer | UserError:
     claims = entries_of(claimed, figures, name)
     quotes = []
     for alias in names:
-        for row in await snapshot.read.quotes(speaker=alias):
+        for row in await snapshot.read.quotes(speaker=alias, limit=QUOTES_READ):
             article = snapshot.article(row.article_id)
             if article is not None:
                 quotes.append(ProfileQuote(row.text, alias, ArticleRef.of(article)))

@@ -36,6 +36,9 @@ from bot.store.reports import (
 )
 from bot.store.stories import group_stories, story_keys
 
+# What a load calls to tell stories apart, named here so a benchmark can time it.
+__all__ = ["Batch", "Load", "claimant_of", "group_stories", "story_keys", "title_from_lead"]
+
 log = logging.getLogger(__name__)
 
 

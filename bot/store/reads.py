@@ -127,7 +127,11 @@ class Reads:
         return found
 
     async def quotes(
-        self, *, article_id: int | None = None, speaker: str | None = None
+        self,
+        *,
+        article_id: int | None = None,
+        speaker: str | None = None,
+        limit: int | None = None,
     ) -> list[QuoteRow]:
         clauses: list[str] = []
         args: list[Any] = []
@@ -140,8 +144,8 @@ class Reads:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = await self.rows(
             f"SELECT article_id, text, speaker FROM quotes {where}"
-            " ORDER BY article_id DESC, position",
-            args,
+            " ORDER BY article_id DESC, position LIMIT ?",
+            [*args, -1 if limit is None else limit],
         )
         return [QuoteRow(*row) for row in rows]
 

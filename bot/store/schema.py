@@ -194,7 +194,8 @@ MIGRATIONS: tuple[str, ...] = (
     # 9: stories. Each article's story (the smallest id among the articles reporting the same
     # event), the newer copy that replaces it (an update of the same page), the page's own
     # "Updated" time that tells which copy is newer, and the keys two reports of one event
-    # share. Figures are found by unit for the digest's "what moved". Articles are parsed again
+    # share. Figures are found by unit for the digest's "what moved", quotes by speaker for
+    # /who. Articles are parsed again
     # at the next load, keeping their dates, as after 7, so that every one has its keys.
     """
     ALTER TABLE articles ADD COLUMN story INTEGER;
@@ -209,6 +210,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX story_keys_key ON story_keys(key);
     CREATE INDEX story_keys_article ON story_keys(article_id);
     CREATE INDEX figures_unit ON figures(unit);
+    CREATE INDEX quotes_speaker ON quotes(speaker);
     UPDATE articles SET content_hash = '';
     """,
 )

@@ -3,6 +3,7 @@
 from bot.desk import Desk
 from bot.desk.answers import UserError
 from bot.desk.who import WhoAnswer, who
+from bot.pages import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT
 from tests.conftest import SEED, article_id
 
 
@@ -68,3 +69,11 @@ async def test_autocomplete_offers_known_names(story_desk: Desk) -> None:
     choices = story_desk.complete("name", "shin")
 
     assert choices[0].value == "Shin Won-sik"
+
+
+async def test_the_discord_pages_stay_within_the_limits(story_desk: Desk) -> None:
+    pages = (await shin(story_desk)).reply().pages
+
+    assert pages
+    assert all(len(p.description) <= DESCRIPTION_LIMIT for p in pages)
+    assert all(p.size <= EMBED_TOTAL_LIMIT for p in pages)
