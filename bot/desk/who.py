@@ -19,8 +19,9 @@ from bot.text import clip, words
 if TYPE_CHECKING:
     from bot.desk.service import Desk
 
-CLAIMS_READ = 100  # of one person's, the newest
+CLAIMS_READ = 60  # of one person's, the newest
 MENTIONS_READ = 40  # facts that name them without being theirs, the best matches
+DESCRIBED_FROM = 60  # facts read for how the articles describe them, newest claims first
 QUOTES_SHOWN = 10
 QUOTES_READ = 50  # of each name's, the newest articles' first
 ARTICLES_SHOWN = 20
@@ -58,12 +59,17 @@ class WhoAnswer(Answer):
         if self.quotes:
             lines += ["", "Quotes:"]
             lines += [f"  “{q.text}” — {q.article.citation()}" for q in self.quotes]
-        lines += ["", f"Named in {len(self.articles)} article(s):"]
+        lines += ["", self.named_in() + ":"]
         lines += [f"  {a.citation()}" for a in self.articles]
         return "\n".join(lines)
 
     def json(self) -> dict[str, Any]:
         return Answer.json(self)
+
+    def named_in(self) -> str:
+        if len(self.articles) >= ARTICLES_SHOWN:
+            return f"The {len(self.articles)} newest articles that name them"
+        return f"Named in {len(self.articles)} article" + ("" if len(self.articles) == 1 else "s")
 
     def reply(self) -> Reply:
         head = []
@@ -83,7 +89,7 @@ class WhoAnswer(Answer):
                 f"*{escape(clip(quote.article.title, 80))}* #{quote.article.id}"
             )
         named = ", ".join(f"#{a.id}" for a in self.articles)
-        footer = clip(f"Named in {len(self.articles)} article(s): {named}", 1000)
+        footer = clip(f"{self.named_in()}: {named}", 1000)
         return Reply(tuple(paged(heading(self.name), blocks, footer=footer)))
 
 
@@ -112,14 +118,18 @@ async def profile(snapshot: Snapshot, typed: str) -> WhoAnswer | UserError:
             article = snapshot.article(row.article_id)
             if article is not None:
                 quotes.append(ProfileQuote(row.text, alias, ArticleRef.of(article)))
-    mentions = await find_facts(snapshot, name, None, MENTIONS_READ)
-    mentioned = [
-        hit
-        for hit in (mentions.hits if isinstance(mentions, FactsAnswer) else ())
-        if any(alias.lower() in hit.text.lower() for alias in names)
-    ]
+    named = {hit.article.id for hit in claimed} | {q.article.id for q in quotes}
+    mentioned = []
+    # Someone quoted in fewer articles than are shown is looked for where others name them.
+    if len(named) < ARTICLES_SHOWN:
+        mentions = await find_facts(snapshot, name, None, MENTIONS_READ)
+        mentioned = [
+            hit
+            for hit in (mentions.hits if isinstance(mentions, FactsAnswer) else ())
+            if any(alias.lower() in hit.text.lower() for alias in names)
+        ]
     descriptions: dict[str, int] = {}
-    for hit in [*claimed, *mentioned]:
+    for hit in [*claimed, *mentioned][:DESCRIBED_FROM]:
         for description in describe(hit.text, names):
             descriptions[description] = descriptions.get(description, 0) + 1
     articles = {hit.article.id: hit.article for hit in [*claimed, *mentioned]}
