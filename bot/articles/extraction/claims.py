@@ -508,7 +508,8 @@ _MANNER = re.compile(
     re.I,
 )
 _WEEKDAY_AFTER = re.compile(
-    r"(?:\s+(?:\w+\s+){0,2}?)?\s*(?P<when>on\s+(?:" + "|".join(_WEEKDAYS) + r"))\b",
+    # "said on Friday", and as AP writes it, "said Friday"; never "said Monday's attack"
+    r"(?:\s+(?:\w+\s+){0,2}?)?\s*(?P<when>(?:on\s+)?(?:" + "|".join(_WEEKDAYS) + r"))\b(?!['’])",
     re.I,
 )
 _DAY_MONTH = re.compile(r"\b(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)")

@@ -533,3 +533,17 @@ def test_a_bare_quote_after_a_news_agency_source_is_the_person_quoted_before() -
     # The quote keeps the name as the paragraph before gives it; its claim, the full one.
     assert [q.speaker for q in article.quotes] == ["Shin"]
     assert claim_of(article, '"We assess').claimant == "Shin Won-sik"
+
+
+def test_said_and_a_weekday_without_on_is_that_day() -> None:
+    article = wire_article(
+        "North Korea has delivered over 1,000 containers to Russia, the White House said Tuesday."
+    )
+
+    claim = claim_of(article, "North Korea has delivered")
+
+    assert (claim.claimant, claim.when, claim.claimed_at) == (
+        "White House",
+        "Tuesday",
+        "2024-06-18",
+    )
