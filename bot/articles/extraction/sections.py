@@ -22,6 +22,7 @@ from bot.articles.extraction.tables import (
     NAME_TOKEN,
     TITLE_WORDS,
     WIRE_DATELINE,
+    WIRE_DATELINE_BARE,
 )
 from bot.articles.model import Fact, Photo, Section, Source
 from bot.text import normalise
@@ -70,7 +71,7 @@ def read_body(
         expecting_sources = False
         line = BULLET.sub("", line)
         if lead_text is None and current is None:
-            wire = WIRE_DATELINE.match(line)
+            wire = WIRE_DATELINE.match(line) or WIRE_DATELINE_BARE.match(line)
             if wire:
                 line = line[wire.end() :]
                 sources.append(Source(wire["agency"].strip(), None, f"({wire['agency']})"))

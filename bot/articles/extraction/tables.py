@@ -164,6 +164,11 @@ WIRE_DATELINE = re.compile(
     re.I,
 )
 
+# AP's "WASHINGTON (AP) — ": no comma, so the place must be written in capitals.
+WIRE_DATELINE_BARE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}) \((?P<agency>[^)]{2,40})\)\s*(?:--|—|–)\s*"
+)
+
 BYLINE = re.compile(
     r"^[Bb]y\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|de|van))*)\b.{0,60}$"
 )

@@ -632,3 +632,15 @@ def test_an_updated_line_with_the_day_first_is_the_articles_update_time() -> Non
 
     assert article.published == datetime(2024, 6, 13, 11, 5, tzinfo=KYIV)
     assert article.updated == datetime(2024, 6, 13, 15, 30, tzinfo=KYIV)
+
+
+def test_an_ap_dateline_without_a_comma_is_the_agency_not_the_lead() -> None:
+    article = extract(
+        "White House says North Korea has delivered munitions to Russia\n\n"
+        "October 13, 2023 11:20 AM GMT+3\n\n"
+        "WASHINGTON (AP) — North Korea has delivered more than 1,000 containers of munitions to"
+        " Russia, the White House said Friday.\n\nKirby said the containers went by sea.\n"
+    )
+
+    assert article.lead.startswith("North Korea has delivered")
+    assert [s.name for s in article.sources] == ["AP"]
