@@ -14,16 +14,20 @@ from bot.articles.extraction.clean import has_sentence, is_sentence
 from bot.articles.extraction.photos import is_photo_line, photo_of, untitle
 from bot.articles.extraction.tables import (
     ADDRESS,
+    AGENCY_DATE_LINE,
     ARTICLE_URL,
     BULLET,
     BYLINE,
     CLOCK,
     DATE_LINE,
+    ISO_DATE_LINE,
     LABEL,
     MONTHS,
     SITE_NAME_KEYS,
+    TIME_FIRST_DATE_LINE,
     UPDATED_LINE,
     US_DATE_LINE,
+    WEEKDAY_MONTH_DATE_LINE,
 )
 from bot.articles.model import Photo
 from bot.text import normalise
@@ -112,7 +116,21 @@ def _is_site_name(line: str) -> bool:
 def date_line(line: str) -> re.Match[str] | None:
     if len(line) > 160 or CLOCK.search(line) is None:
         return None
-    return DATE_LINE.match(line) or US_DATE_LINE.match(line)
+    return (
+        DATE_LINE.match(line)
+        or US_DATE_LINE.match(line)
+        or TIME_FIRST_DATE_LINE.match(line)
+        or ISO_DATE_LINE.match(line)
+        or AGENCY_DATE_LINE.match(line)
+        or WEEKDAY_MONTH_DATE_LINE.match(line)
+    )
+
+
+def _month(match: re.Match[str]) -> int:
+    found = match.groupdict()
+    if found.get("month_number"):
+        return int(found["month_number"])
+    return MONTHS[(found.get("month") or found.get("month_after") or "").lower()]
 
 
 def _datetime(match: re.Match[str], timezone: tzinfo) -> datetime | None:
@@ -130,7 +148,7 @@ def _datetime(match: re.Match[str], timezone: tzinfo) -> datetime | None:
     try:
         return datetime(
             int(match["year"]),
-            MONTHS[(match["month"] or match.groupdict().get("month_after") or "").lower()],
+            _month(match),
             int(match["day"] or match.groupdict().get("day_first") or 0),
             hour,
             int(match["minute"]),

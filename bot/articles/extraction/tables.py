@@ -144,6 +144,31 @@ US_DATE_LINE = re.compile(
     re.I,
 )
 
+# Date lines of other outlets:
+# AP "Updated 10:14 PM GMT+3, October 13, 2023" and Yonhap "All News 15:21 February 27, 2024": the
+# time first; Yonhap "2024-02-27 15:21"; Kyodo "KYODO NEWS - Mar 5, 2024 - 09:12 | World"; The
+# Times "Thursday March 07 2024, 5.00pm".
+TIME_FIRST_DATE_LINE = re.compile(
+    rf"^(?P<author>)(?:updated|published|all news)?\s*(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})"
+    r"\s*(?P<ampm>[ap]\.?m\.?)?(?:\s*(?:GMT|UTC)(?P<offset>[+-]\d{1,2}(?::?\d{2})?))?,?\s+"
+    rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$",
+    re.I,
+)
+ISO_DATE_LINE = re.compile(
+    r"^(?P<author>)(?P<year>\d{4})-(?P<month_number>\d{2})-(?P<day>\d{2})[ T]"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?$"
+)
+AGENCY_DATE_LINE = re.compile(
+    rf"^(?P<author>.{{0,40}}?)\s+-\s+(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+"
+    r"(?P<year>\d{4})\s+-\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*\|.*)?$",
+    re.I,
+)
+WEEKDAY_MONTH_DATE_LINE = re.compile(
+    rf"^(?P<author>)(?:(?:{_WEEKDAY}),?\s+)?(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+"
+    r"(?P<year>\d{4}),?\s+(?P<hour>\d{1,2})[.:](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)$",
+    re.I,
+)
+
 # "Updated: May 14, 2023, 6:20 PM" at the end of some wire copies.
 # Spaces are matched by one quantifier wherever two could share them: two, back to back, split
 # a long run of spaces in every way before failing. (Lines are stripped: nothing trails.)
@@ -368,7 +393,7 @@ CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\u00ad\x00-\x08\x0e-\x1f\x7f]")
 PARAGRAPH_END = frozenset('.!?:;"”»)]')
-CLOCK = re.compile(r"\d:\d\d")
+CLOCK = re.compile(r"\d:\d\d|\d\.\d\d\s*[ap]\.?m", re.I)
 
 PHOTO_HINT = re.compile(
     r"photo|collage|screenshot|illustration|infographic|image|REUTERS|AFP|EPA|Getty|Yonhap", re.I

@@ -644,3 +644,24 @@ def test_an_ap_dateline_without_a_comma_is_the_agency_not_the_lead() -> None:
 
     assert article.lead.startswith("North Korea has delivered")
     assert [s.name for s in article.sources] == ["AP"]
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("Updated 10:14 PM GMT+3, October 13, 2023", "2023-10-13T22:14:00+03:00"),
+        ("All News 15:21 February 27, 2024", "2024-02-27T15:21:00+02:00"),
+        ("2024-02-27 15:21", "2024-02-27T15:21:00+02:00"),
+        ("KYODO NEWS - Mar 5, 2024 - 09:12 | World", "2024-03-05T09:12:00+02:00"),
+        ("Thursday March 07 2024, 5.00pm", "2024-03-07T17:00:00+02:00"),
+    ],
+    ids=["ap-time-first", "yonhap-all-news", "iso", "kyodo", "times"],
+)
+def test_other_outlets_date_lines_give_the_publication_time(line: str, published: str) -> None:
+    article = extract(
+        f"North Korea sent more containers of munitions to Russia, officials say\n\n{line}\n\n"
+        "North Korea has sent more containers of munitions to Russia, officials said.\n"
+    )
+
+    assert article.published is not None
+    assert article.published.isoformat() == published
