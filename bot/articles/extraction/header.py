@@ -104,8 +104,13 @@ def _choose_title(candidates: list[str], above_date: list[str]) -> str | None:
         if key in seen:
             return line  # the headline is often repeated right after the date line
         seen.add(key)
-    if above_date:
-        return above_date[-1]
+    # "World | Asia" is where the page sits, not its headline.
+    above = [line for line in above_date if not (" | " in line and len(line.split()) <= 7)]
+    if len(above) >= 2 and len(above[-1].split()) > len(above[-2].split()):
+        # A headline, then a longer standfirst that explains it, then the date (The Times).
+        return above[-2]
+    if above:
+        return above[-1]
     return max(candidates, key=len) if candidates else None
 
 

@@ -665,3 +665,15 @@ def test_other_outlets_date_lines_give_the_publication_time(line: str, published
 
     assert article.published is not None
     assert article.published.isoformat() == published
+
+
+def test_a_standfirst_between_headline_and_date_is_not_the_headline() -> None:
+    article = extract(
+        "The Times\n\nWorld | Asia\n\nKim's shells keep Putin's guns firing\n\n"
+        "Western officials say the North Korean munitions have helped Moscow outgun Ukraine\n\n"
+        "Richard Harland, Asia Editor – Thursday 7 March 2024, 17:00\n\n"
+        "North Korea has sent some 5,000 containers of munitions to Russia, according to Western"
+        " intelligence sources.\n"
+    )
+
+    assert article.title == "Kim's shells keep Putin's guns firing"
