@@ -77,6 +77,14 @@ def _speaker(span: Span, blocks: list[Block], sources: list[Source], focus: Focu
     block = blocks[span.block]
     if block.section.quote_speaker:
         return block.section.quote_speaker
+    role = _ROLE_AFTER.match(block.text, span.end)
+    if role:
+        # "..., the official said": the official the paragraph named ("One Western official"),
+        # never the last person named speaking.
+        named = list(
+            re.finditer(rf"\b(?:[A-Z][\w'’-]*\s+){{1,3}}{role['role']}\b", block.text[: span.start])
+        )
+        return named[-1].group() if named else None
     after = AFTER_QUOTE.match(block.text, span.end)
     if after:
         name = after["name"] or after["name_after"]
@@ -100,6 +108,11 @@ def _speaker(span: Span, blocks: list[Block], sources: list[Source], focus: Focu
     return focus.person_before(span.first_block, span.start)
 
 
+# "..." the official said: a role noun with no name, lower case after the quote.
+_ROLE_AFTER = re.compile(
+    r"\s*,?\s*the\s+(?P<role>official|officials|source|sources|diplomat|analyst|spokesperson|"
+    r"spokesman|spokeswoman|commander|officer)\s+(?:also\s+)?(?:said|says|added|told)\b"
+)
 _MEDIA = re.compile(
     r"news agency|agency|newspaper|broadcaster|\bmedia\b|\boutlet\b|\btv\b|television|radio|"
     r"^(?:reuters|ap|associated press|afp|yonhap|kyodo|tass|ria novosti|interfax|bbc|cnn|ukrinform"

@@ -547,3 +547,15 @@ def test_said_and_a_weekday_without_on_is_that_day() -> None:
         "Tuesday",
         "2024-06-18",
     )
+
+
+def test_a_quote_the_official_said_is_the_official_named_not_the_last_speaker() -> None:
+    article = wire_article(
+        "Defence Minister Shin Won-sik said on Wednesday that North Korea had shipped about"
+        " 6,700 containers to Russia.",
+        "One Western official said the gap reflected ways of counting. \u201cWhichever number you"
+        " take, it is an enormous volume of ammunition,\u201d the official said.",
+    )
+
+    quote = next(q for q in article.quotes if q.text.startswith("Whichever"))
+    assert quote.speaker == "One Western official"
