@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,7 +74,9 @@ class _Claimants:
     def __init__(self, blocks: list[Block], sources: list[Source]) -> None:
         self.people: list[str] = []
         self.others: list[str] = []
-        self.bodies = [s.name for s in sources if not is_person(s.name)]
+        # Each body named, folded, in the order of its last mention.
+        self.bodies: dict[str, list[str]] = {}
+        self._add_bodies(s.name for s in sources if not is_person(s.name))
         self._sources = [s.name for s in sources]
         # The last name described by each role noun: "company" -> "Naftogaz".
         self._described: dict[str, str] = {}
@@ -133,7 +136,7 @@ class _Claimants:
         if described and described["role"] in ORG_ROLES:
             if self._described.get(described["role"]) != described["name"]:
                 self._described[described["role"]] = described["name"]
-                self.bodies.append(described["name"])
+                self._add_bodies([described["name"]])
             return described["name"]
         folded = fold(who)
         if who[:1].isupper():
@@ -155,7 +158,12 @@ class _Claimants:
 
     def named(self, entities: tuple[Entity, ...]) -> None:
         """Bodies the text names, for "the ministry" later on."""
-        self.bodies += [e.name for e in entities if not is_person(e.name)]
+        self._add_bodies(e.name for e in entities if not is_person(e.name))
+
+    def _add_bodies(self, names: Iterable[str]) -> None:
+        for name in names:
+            words = self.bodies.pop(name, None)
+            self.bodies[name] = words if words is not None else fold(name).split()
 
     def role(self, phrase: str, block: int, at: int) -> str | None:
         """Whom a role noun stands for, or None when the article does not say."""
@@ -173,9 +181,11 @@ class _Claimants:
             # A body whose head noun it is ("the fund": the International Monetary Fund, not
             # the Extended Fund Facility) before one that merely has the word; "the Fund" met
             # before stands for nobody.
+            # Each body once, at its last mention: an article naming the same body in every
+            # paragraph costs no more per role noun than one naming it once.
+            latest = list(reversed(self.bodies.items()))
             for wanted, headed in ((words, True), (words[-1:], True), (words[-1:], False)):
-                for name in reversed(self.bodies):
-                    named = fold(name).split()
+                for name, named in latest:
                     same_head = not headed or _head_noun(named) == words[-1]
                     if set(wanted) <= set(named) and named != words and same_head:
                         return name
