@@ -139,6 +139,10 @@ class _QuoteIndex:
         return quote if (block, offset) < (span.block, span.end) else None
 
 
+_CALIBRES = frozenset({"mm", "mm-calibre", "millimetre", "millimeter", "calibre", "caliber"})
+_MONTH_NAMES = "|".join(name for name in MONTHS if len(name) > 3 or name == "may")
+
+
 def _figure(at: int, context: _Context) -> Figure | None:
     block = context.block
     text = block.text
@@ -154,6 +158,10 @@ def _figure(at: int, context: _Context) -> Figure | None:
         return None  # a year
     if unit_words and unit_words[0].lower() in MONTHS:
         return None  # a date: "19 June"
+    if unit_words and unit_words[0].lower() in _CALIBRES:
+        return None  # a calibre: the "152 mm" of "152 mm shells" counts nothing
+    if re.search(rf"\b(?:{_MONTH_NAMES})\.?\s*$", text[max(0, at - 12) : at], re.I):
+        return None  # a date: "the April 10 elections"
     unit = currency or _singular(" ".join(unit_words))
     if not unit:
         return None

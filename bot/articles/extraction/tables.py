@@ -34,6 +34,12 @@ BOILERPLATE_LINES: tuple[str, ...] = (
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # a reporter's e-mail address under wire copy
     # Wire credits: "(Reporting by Jane Doe; Editing by John Smith)" is no fact.
     r"\((?:Reporting|Additional reporting|Writing|Editing|Compiled|Edited)\s+by\b[^()]*\)",
+    # "Copyright 2023 The Associated Press. All rights reserved."; "This article was originally
+    # published by Ukrainska Pravda and is republished with permission."
+    r"(?:©|Copyright\s*(?:©\s*)?(?:19|20)\d\d\b).{0,120}",
+    r".{0,80}\bAll rights reserved\.?",
+    r"This (?:article|story) (?:was|is|has been) (?:originally|first) published"
+    r" (?:by|in|on)\b.{0,160}",
 )
 
 # Lines that end the article: comment widgets, and casino spam that trails some copies.

@@ -677,3 +677,28 @@ def test_a_standfirst_between_headline_and_date_is_not_the_headline() -> None:
     )
 
     assert article.title == "Kim's shells keep Putin's guns firing"
+
+
+def test_copyright_and_syndication_lines_are_no_facts() -> None:
+    article = extract(
+        "White House says North Korea has delivered munitions to Russia\n\n"
+        "October 13, 2023 11:20 AM GMT+3\n\n"
+        "North Korea has delivered more than 1,000 containers of munitions to Russia, the White"
+        " House said.\n\n"
+        "This article was originally published by Ukrainska Pravda and is republished with"
+        " permission.\n\n"
+        "Copyright 2023 The Associated Press. All rights reserved.\n"
+    )
+
+    assert [fact.text[:11] for _, fact in article.facts] == ["North Korea"]
+
+
+def test_a_calibre_and_a_day_of_a_month_are_no_figures() -> None:
+    article = extract(
+        "North Korea sent more shells to Russia, Seoul says\n\n"
+        "October 13, 2023 11:20 AM GMT+3\n\n"
+        "The containers could hold over 3 million 152 mm artillery shells ahead of the April 10"
+        " general elections, the minister said.\n"
+    )
+
+    assert [(f.value, f.unit) for f in article.figures if f.unit != "artillery shell"] == []
