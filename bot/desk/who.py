@@ -54,7 +54,8 @@ class WhoAnswer(Answer):
         if self.claims:
             lines += ["", "Claims:"]
             for entry in self.claims:
-                lines.append(f"  {entry.when_text()} — {clip(entry.text, TEXT_CHARS)}")
+                party = " (party to the story)" if entry.party else ""
+                lines.append(f"  {entry.when_text()}{party} — {clip(entry.text, TEXT_CHARS)}")
                 lines.append(f"      {entry.article.citation()}")
         if self.quotes:
             lines += ["", "Quotes:"]
@@ -80,7 +81,8 @@ class WhoAnswer(Answer):
         blocks = ["\n".join(head)] if head else []
         for entry in self.claims:
             blocks.append(
-                f"**{escape(entry.when_text())}** · {escape(clip(entry.text, TEXT_CHARS))}\n"
+                f"**{escape(entry.when_text())}**{' (party to the story)' if entry.party else ''}"
+                f" · {escape(clip(entry.text, TEXT_CHARS))}\n"
                 f"*{escape(clip(entry.article.title, 80))}* #{entry.article.id}"
             )
         for quote in self.quotes:

@@ -77,3 +77,11 @@ async def test_the_discord_pages_stay_within_the_limits(story_desk: Desk) -> Non
     assert pages
     assert all(len(p.description) <= DESCRIPTION_LIMIT for p in pages)
     assert all(p.size <= EMBED_TOTAL_LIMIT for p in pages)
+
+
+async def test_claims_of_a_party_to_the_story_carry_the_marker(story_desk: Desk) -> None:
+    answer = await who(story_desk, "Russian propaganda publications")
+
+    assert isinstance(answer, WhoAnswer)
+    assert any(c.party for c in answer.claims)
+    assert "(party to the story)" in answer.text()
