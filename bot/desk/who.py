@@ -14,7 +14,7 @@ from bot.desk.timeline import TimelineEntry, entries_of
 from bot.fuzzy import NoMatch, Picker
 from bot.pages import Reply, escape, heading, paged
 from bot.store import Snapshot
-from bot.text import clip, words
+from bot.text import clip, normalise, words
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
@@ -131,9 +131,12 @@ async def profile(snapshot: Snapshot, typed: str) -> WhoAnswer | UserError:
             if any(alias.lower() in hit.text.lower() for alias in names)
         ]
     descriptions: dict[str, int] = {}
+    spelled: dict[str, str] = {}  # "defence minister" and "Defense Minister" are one
     for hit in [*claimed, *mentioned][:DESCRIBED_FROM]:
         for description in describe(hit.text, names):
-            descriptions[description] = descriptions.get(description, 0) + 1
+            key = normalise(description).replace("defense", "defence")
+            shown = spelled.setdefault(key, description)
+            descriptions[shown] = descriptions.get(shown, 0) + 1
     articles = {hit.article.id: hit.article for hit in [*claimed, *mentioned]}
     articles.update({q.article.id: q.article for q in quotes})
     newest = sorted(

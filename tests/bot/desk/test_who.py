@@ -85,3 +85,11 @@ async def test_claims_of_a_party_to_the_story_carry_the_marker(story_desk: Desk)
     assert isinstance(answer, WhoAnswer)
     assert any(c.party for c in answer.claims)
     assert "(party to the story)" in answer.text()
+
+
+async def test_one_description_spelled_two_ways_is_listed_once(story_desk: Desk) -> None:
+    described = [
+        d.lower().replace("defense", "defence") for d in (await shin(story_desk)).descriptions
+    ]
+
+    assert len(described) == len(set(described))
