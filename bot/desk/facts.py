@@ -191,7 +191,7 @@ async def facts(
 
 
 async def find_facts(
-    snapshot: Snapshot, topic: str, article: str | None, limit: int
+    snapshot: Snapshot, topic: str, article: str | None, limit: int, *, folded: bool = True
 ) -> FactsAnswer | NothingFound | UserError:
     """The facts about `topic` in one snapshot, best first; in one article when one is named.
     `topic` may be a question: "how many containers", "what did Shin say about the pact"."""
@@ -229,7 +229,8 @@ async def find_facts(
     found_hits = await hits(
         snapshot, [(rows[s.fact_id], s.score) for s in ranked[: limit * 2]], query
     )
-    shown = once(snapshot, found_hits)[:limit]
+    # Unfolded for /timeline, which tells each claim by the article that reported it first.
+    shown = (once(snapshot, found_hits) if folded else found_hits)[:limit]
     return FactsAnswer(topic, tuple(shown), notes, ArticleRef.of(scope) if scope else None)
 
 

@@ -146,7 +146,7 @@ async def timeline(desk: Desk, topic: str) -> TimelineAnswer | NothingFound | Us
 async def find_timeline(
     snapshot: Snapshot, topic: str
 ) -> TimelineAnswer | NothingFound | UserError:
-    found = await find_facts(snapshot, topic, None, TIMELINE_FACTS)
+    found = await find_facts(snapshot, topic, None, TIMELINE_FACTS, folded=False)
     if not isinstance(found, FactsAnswer):
         return found
     # A timeline is of the reader's own words: facts only a synonym found wait for none.
