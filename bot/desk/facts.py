@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -221,7 +220,7 @@ async def find_facts(
             query.suggestions or tuple(snapshot.index.suggestions(topic)),
             ArticleRef.of(scope) if scope else None,
         )
-    notes = _understood_as(query, snapshot)
+    notes = snapshot.index.understood_as(query)
     if question.wants_figure:
         ranked = await _figures_first(snapshot, ranked)
         notes = ("facts with figures first", *notes)
@@ -301,7 +300,7 @@ async def _claims_of(
         return NothingFound(shown, query.suggestions, reference)
     found = await hits(snapshot, [(by_id[s.fact_id], s.score) for s in ranked], query)
     found = once(snapshot, found)[:limit]
-    notes = (f"{said} about {question.topic}", *_understood_as(query, snapshot))
+    notes = (f"{said} about {question.topic}", *snapshot.index.understood_as(query))
     return FactsAnswer(question.text, tuple(found), notes, reference)
 
 
@@ -364,32 +363,6 @@ async def hits(
             )
         )
     return found
-
-
-def _understood_as(query: Query, snapshot: Snapshot) -> tuple[str, ...]:
-    """How the query was read, as a person would say it: "Showing results for ammunition",
-    "also: sent, delivered"."""
-    notes: list[str] = []
-    if query.corrected:
-        notes.append("Showing results for " + " ".join(query.meant))
-    # Each alternative under the words it stands for: a query word, or a pair ("north korea").
-    also: dict[str, list[str]] = defaultdict(list)
-    for term in query.terms:
-        if term.why and not term.why.startswith("did you mean"):
-            pair = term.why.partition(" of ")[2]
-            words = pair if " " in pair else query.meant[term.concept]
-            also[words].append(term.shown or snapshot.index.surface.get(term.term, term.term))
-    if len(also) == 1:
-        notes.append("also: " + ", ".join(dict.fromkeys(*also.values())))
-    elif also:  # "also: sent, delivered for shipments; weapons for arms"
-        notes.append(
-            "also: "
-            + "; ".join(
-                f"{', '.join(dict.fromkeys(alternatives))} for {words}"
-                for words, alternatives in also.items()
-            )
-        )
-    return tuple(notes)
 
 
 async def _run(desk: Desk, call: Call) -> Answer:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.articles import number_text
 from bot.desk.answers import Answer, ArticleRef, UserError
-from bot.desk.facts import FactHit, FactsAnswer, NothingFound, find_facts
+from bot.desk.facts import FactHit, FactsAnswer, NothingFound, also_cited, find_facts
 from bot.desk.spec import Call, CommandSpec, OptionSpec
 from bot.pages import Reply, escape, heading, paged
 from bot.search import analyze, read_question
@@ -85,7 +85,7 @@ class TimelineAnswer(Answer):
             lines.append(f"{entry.when_text()} — {entry.who()}: {clip(entry.text, TEXT_CHARS)}")
             lines.append(f"    {entry.article.citation()}")
             if entry.also:
-                lines.append("    also reported by " + ", ".join(_cited(a) for a in entry.also))
+                lines.append("    also reported by " + ", ".join(also_cited(a) for a in entry.also))
             if entry.conflict:
                 lines.append(f"    ⚠ {entry.conflict}")
         return "\n".join(lines)
@@ -104,10 +104,10 @@ class TimelineAnswer(Answer):
             lines = [
                 f"**{escape(entry.when_text())}** · {escape(entry.who())}",
                 escape(clip(entry.text, TEXT_CHARS)),
-                f"*{escape(_cited(entry.article))}*",
+                f"*{escape(also_cited(entry.article))}*",
             ]
             if entry.also:
-                also = ", ".join(_cited(a) for a in entry.also)
+                also = ", ".join(also_cited(a) for a in entry.also)
                 lines.append(escape(clip(f"also reported by {also}", 300)))
             if entry.conflict:
                 lines.append(f"⚠ {escape(entry.conflict)}")
@@ -115,11 +115,6 @@ class TimelineAnswer(Answer):
         notes = "; ".join(self.understood_as)
         footer = clip(notes[:1].upper() + notes[1:], 1000) if notes else ""
         return Reply(tuple(paged(heading(f"Timeline of “{self.topic}”"), blocks, footer=footer)))
-
-
-def _cited(article: ArticleRef) -> str:
-    title = clip(article.title, 60)
-    return f"“{title}” #{article.id}" if title else f"#{article.id}"
 
 
 _MONTHS = (

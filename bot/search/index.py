@@ -213,6 +213,31 @@ class SearchIndex:
         corrections = [choice for choice, score in found if score >= typo_cutoff(term)][:2]
         return corrections, [choice for choice, _ in found]
 
+    def understood_as(self, query: Query) -> tuple[str, ...]:
+        """How the query was read, as a person would say it: "Showing results for ammunition",
+        "also: sent, delivered"."""
+        notes: list[str] = []
+        if query.corrected:
+            notes.append("Showing results for " + " ".join(query.meant))
+        # Each alternative under the words it stands for: a query word, or a pair ("north korea").
+        also: dict[str, list[str]] = defaultdict(list)
+        for term in query.terms:
+            if term.why and not term.why.startswith("did you mean"):
+                pair = term.why.partition(" of ")[2]
+                words = pair if " " in pair else query.meant[term.concept]
+                also[words].append(term.shown or self.surface.get(term.term, term.term))
+        if len(also) == 1:
+            notes.append("also: " + ", ".join(dict.fromkeys(*also.values())))
+        elif also:  # "also: sent, delivered for shipments; weapons for arms"
+            notes.append(
+                "also: "
+                + "; ".join(
+                    f"{', '.join(dict.fromkeys(alternatives))} for {words}"
+                    for words, alternatives in also.items()
+                )
+            )
+        return tuple(notes)
+
     def shortlist(self, query: Query, limit: int = 60) -> list[int]:
         """The facts worth ranking: scored from the posting lists alone, best first."""
         scores: dict[int, float] = defaultdict(float)

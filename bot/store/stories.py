@@ -101,19 +101,19 @@ async def group_stories(db: aiosqlite.Connection, written: Sequence[int]) -> Non
         if b != a
     ]
     involved = sorted({b for _, b, _ in pairs} | mine)
-    facts = await _article_facts(db, involved)
+    dates = await _article_dates(db, involved)
     groups = _Groups()
     same_copy: set[tuple[int, int]] = set()
     for a, b, key in pairs:
-        if not _near_in_time(facts[a][0], facts[b][0]):
+        if not _near_in_time(dates[a][0], dates[b][0]):
             continue
         groups.join(a, b)
         if key.startswith("u") or (
-            key.startswith("t") and facts[a][0] is not None and facts[a][0] == facts[b][0]
+            key.startswith("t") and dates[a][0] is not None and dates[a][0] == dates[b][0]
         ):
             same_copy.add((min(a, b), max(a, b)))
     # The stories the partners were in come along whole.
-    partner_stories = sorted({facts[i][2] for i in involved if i not in mine})
+    partner_stories = sorted({dates[i][2] for i in involved if i not in mine})
     members = await _story_members(db, partner_stories)
     for story, ids in members.items():
         for member in ids:
@@ -131,16 +131,16 @@ async def group_stories(db: aiosqlite.Connection, written: Sequence[int]) -> Non
     )
     replaced = []
     for a, b in sorted(same_copy):
-        newer, older = (a, b) if _newer(facts[a], a, facts[b], b) else (b, a)
+        newer, older = (a, b) if _newer(dates[a], a, dates[b], b) else (b, a)
         replaced.append((newer, older))
     await db.executemany("UPDATE articles SET replaced_by = ? WHERE id = ?", replaced)
 
 
-Facts = tuple[str | None, str | None, int]  # published (UTC), revised (UTC), story
+Dates = tuple[str | None, str | None, int]  # published (UTC), revised (UTC), story
 
 
-async def _article_facts(db: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, Facts]:
-    found: dict[int, Facts] = {}
+async def _article_dates(db: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, Dates]:
+    found: dict[int, Dates] = {}
     batch = list(ids)
     for start in range(0, len(batch), 500):
         part = batch[start : start + 500]
@@ -175,7 +175,7 @@ def _near_in_time(a: str | None, b: str | None) -> bool:
     return apart.days < STORY_DAYS
 
 
-def _newer(a: Facts, a_id: int, b: Facts, b_id: int) -> bool:
+def _newer(a: Dates, a_id: int, b: Dates, b_id: int) -> bool:
     """Of two copies of one article, the one revised last; the one loaded last when neither
     says."""
     return (a[1] or "", a_id) > (b[1] or "", b_id)

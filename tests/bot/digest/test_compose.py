@@ -5,11 +5,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.digest.compose import compose
+from bot.digest.compose import Digest, compose
 from bot.store import Store
 from tests.conftest import STORY
 
 KYIV = ZoneInfo("Europe/Kyiv")
+
+
+async def written_after(store: Store, generation: int) -> Digest:
+    """The digest of every article the loads after `generation` wrote."""
+    return await compose(
+        store,
+        since=datetime(2024, 1, 1, tzinfo=UTC),
+        until=datetime(2030, 1, 1, tzinfo=UTC),
+        zone=KYIV,
+        after_generation=generation,
+    )
 
 
 async def test_a_new_figure_on_a_story_says_how_it_moved(
@@ -30,18 +41,12 @@ async def test_a_new_figure_on_a_story_says_how_it_moved(
         shutil.copy(STORY / "08_up_shin_10000_updated.txt", story_folder)
         await store.load_folder(story_folder)
 
-        digest = await compose(
-            store,
-            since=datetime(2024, 1, 1, tzinfo=UTC),
-            until=datetime(2030, 1, 1, tzinfo=UTC),
-            zone=KYIV,
-            after_generation=before,
-        )
+        digest = await written_after(store, before)
     finally:
         await store.close()
 
-    # Three articles said 7,000 in early March; the lone 5,000 three days later is not where
-    # the story stood.
+    # Two articles said 7,000 on 4 March; the lone 5,000 three days later is not where the
+    # story stood.
     assert digest.moved == ("containers: 7,000 -> 10,000 per Shin Won-sik",)
 
 
@@ -51,13 +56,7 @@ async def test_a_figure_on_nothing_reported_before_moves_no_story(
     store = await Store.open(tmp_path / "first.sqlite3")
     try:
         await store.load_folder(story_folder)
-        digest = await compose(
-            store,
-            since=datetime(2024, 1, 1, tzinfo=UTC),
-            until=datetime(2030, 1, 1, tzinfo=UTC),
-            zone=KYIV,
-            after_generation=0,
-        )
+        digest = await written_after(store, 0)
     finally:
         await store.close()
 
