@@ -9,6 +9,7 @@ import pytest
 from bot.articles import KYIV
 from bot.desk import Desk, SeedsFolder
 from bot.store import Store
+from tests.local_web import LocalWeb
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_cc92a137cd6d6a98.txt"

@@ -14,7 +14,7 @@ from tests.conftest import REPO
 # nothing of the Discord side (bot.chat and cogs).
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.text", "bot.logs", "bot.config", "bot.fuzzy"),
-    ("bot.pages",),
+    ("bot.pages", "bot.web"),
     ("bot.articles",),
     ("bot.search",),
     ("bot.store",),
@@ -32,6 +32,11 @@ LIBRARY_OWNERS = {
     "aiosqlite": {"bot.store"},
     "rapidfuzz": {"bot.fuzzy"},
     "dotenv": {"bot.config"},
+    # The web: fetching (aiohttp, which discord.py also uses), feeds, and pages to articles.
+    "aiohttp": {"bot.web", "bot.chat"},
+    "feedparser": {"bot.web"},
+    "trafilatura": {"bot.articles"},
+    "lxml": {"bot.articles"},
 }
 
 SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "CREATE TABLE", "PRAGMA ")
