@@ -18,13 +18,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.articles import Article, ExtractionError, extract_bytes
+from bot.articles.html import HTML_SUFFIXES, extract_page
 from bot.search import STOPWORDS, stem
 from bot.text import words
 
-ACCEPTED_SUFFIXES = (".txt", ".md")
+ACCEPTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 PROCESS_POOL_THRESHOLD = 64  # files to parse before worker processes pay for their start-up
 PARSE_CHUNK = 64
@@ -43,9 +45,22 @@ class Parsed:
     surfaces: tuple[tuple[str, str], ...] = ()
 
 
-def parse_file(file_name: str, data: bytes, content_hash: str, zone: str) -> Parsed:
+def parse_file(
+    file_name: str,
+    data: bytes,
+    content_hash: str,
+    zone: str,
+    html: bool = False,
+    url: str | None = None,
+) -> Parsed:
+    """One file's article, with its facts' index terms; a page (`html`) is read as a page,
+    `url` being where it came from."""
+    timezone = ZoneInfo(zone)
     try:
-        article = extract_bytes(data, timezone=ZoneInfo(zone), time_limit=PARSE_TIME_LIMIT)
+        if html:
+            article = extract_page(data, url=url, timezone=timezone, time_limit=PARSE_TIME_LIMIT)
+        else:
+            article = extract_bytes(data, timezone=timezone, time_limit=PARSE_TIME_LIMIT)
     except ExtractionError as error:
         return Parsed(file_name, content_hash, None, str(error))
     terms: list[str] = []
@@ -61,17 +76,45 @@ def parse_file(file_name: str, data: bytes, content_hash: str, zone: str) -> Par
     return Parsed(file_name, content_hash, article, None, tuple(terms), tuple(surfaces.items()))
 
 
+Origin = Literal["folder", "link", "upload", "feed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article that did not come from the seeds folder: a fetched page or an uploaded file,
+    kept in the store as it came. `key` names it in the store, as a file name does a file."""
+
+    key: str
+    data: bytes
+    origin: Origin
+    address: str  # where it was fetched from, or the uploaded file's name
+    content_type: str  # text/html, text/plain, text/markdown
+    url: str | None = None  # the page's address, for an article whose text gives none
+
+    @property
+    def html(self) -> bool:
+        return self.content_type in ("text/html", "application/xhtml+xml")
+
+
 @dataclass(slots=True)
 class Candidate:
+    """A file, or a stored or fetched page, to be parsed unless it is unchanged."""
+
     file_name: str
-    path: Path
+    path: Path | None
     data: bytes | None = None
     content_hash: str | None = None
     reason: str | None = None
+    html: bool = False
+    url: str | None = None
 
 
 class FolderUnavailable(FileNotFoundError):
     """The seeds folder does not exist, or is not a folder."""
+
+
+def hashed(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_folder(folder: Path, max_bytes: int) -> list[Candidate]:
@@ -86,7 +129,7 @@ def read_folder(folder: Path, max_bytes: int) -> list[Candidate]:
         path = Path(entry.path)
         if not entry.name.lower().endswith(ACCEPTED_SUFFIXES) or entry.name.startswith("."):
             continue
-        candidate = Candidate(entry.name, path)
+        candidate = Candidate(entry.name, path, html=entry.name.lower().endswith(HTML_SUFFIXES))
         found.append(candidate)
         try:
             if entry.is_symlink() and path.resolve().parent != root:
@@ -110,13 +153,15 @@ def read_folder(folder: Path, max_bytes: int) -> list[Candidate]:
             candidate.reason = f"cannot be read: {error.strerror or error}"
             continue
         candidate.data = data
-        candidate.content_hash = hashlib.sha256(data).hexdigest()
+        candidate.content_hash = hashed(data)
     return found
 
 
 async def parse_all(candidates: list[Candidate], zone: str) -> AsyncGenerator[list[Parsed], None]:
     """Parsed files in chunks, as they are ready: in worker processes when there are many."""
-    jobs = [(c.file_name, c.data or b"", c.content_hash or "", zone) for c in candidates]
+    jobs = [
+        (c.file_name, c.data or b"", c.content_hash or "", zone, c.html, c.url) for c in candidates
+    ]
     for candidate in candidates:
         candidate.data = None  # the jobs hold the bytes now; let them go as chunks finish
     chunks = [jobs[i : i + PARSE_CHUNK] for i in range(0, len(jobs), PARSE_CHUNK)]
@@ -164,5 +209,8 @@ def exit_with_parent() -> None:
     ).start()
 
 
-def parse_chunk(jobs: list[tuple[str, bytes, str, str]]) -> list[Parsed]:
+Job = tuple[str, bytes, str, str, bool, str | None]
+
+
+def parse_chunk(jobs: list[Job]) -> list[Parsed]:
     return [parse_file(*job) for job in jobs]

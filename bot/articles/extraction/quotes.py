@@ -17,6 +17,7 @@ from bot.articles.extraction.tables import (
     CAPITALISED_RUN,
     QUOTE_MARK,
     QUOTE_PAIRS,
+    SITE_NAME_KEYS,
 )
 from bot.articles.model import Quote, Source
 
@@ -126,7 +127,9 @@ _MEDIA = re.compile(
 def _is_media(source: Source) -> bool:
     """A news outlet or agency: it reports what others say, it is not quoted itself."""
     return bool(
-        _MEDIA.search(source.name) or (source.description and _MEDIA.search(source.description))
+        _MEDIA.search(source.name)
+        or (source.description and _MEDIA.search(source.description))
+        or source.name.casefold() in SITE_NAME_KEYS
     )
 
 
@@ -152,7 +155,11 @@ class Focus:
                 for match in CAPITALISED_RUN.finditer(block.text):
                     full = person_name(match["run"])
                     if full and " " in full and is_person(full):
-                        self._full_names.setdefault(full.split()[-1], full)
+                        parts = full.split()
+                        self._full_names.setdefault(parts[-1], full)
+                        # Korean names put the family name first: Shin Won-sik is "Shin".
+                        if len(parts) == 2 and re.fullmatch(r"[A-Z][a-z]+-[a-z]+", parts[1]):
+                            self._full_names.setdefault(parts[0], full)
         return self._full_names.get(name, name)
 
     def person_before(self, block: int, offset: int) -> str | None:

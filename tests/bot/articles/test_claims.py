@@ -530,8 +530,8 @@ def test_a_bare_quote_after_a_news_agency_source_is_the_person_quoted_before() -
         sources="Yonhap, South Korean news agency",
     )
 
-    # The quote keeps the name as the paragraph before gives it; its claim, the full one.
-    assert [q.speaker for q in article.quotes] == ["Shin"]
+    # Named in full, as the article names him: a Korean family name comes first.
+    assert [q.speaker for q in article.quotes] == ["Shin Won-sik"]
     assert claim_of(article, '"We assess').claimant == "Shin Won-sik"
 
 
