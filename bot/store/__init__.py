@@ -3,7 +3,8 @@ in one transaction; snapshots that readers read; the digest's and the audit trai
 Nothing above this room imports sqlite3: its errors leave it as StoreError, in one line."""
 
 from bot.store.errors import StoreBusy, StoreError
-from bot.store.parsing import DEFAULT_MAX_BYTES, FolderUnavailable
+from bot.store.feeds import Announcement, EntryRow, FeedExists, FeedRow, SeenEntry
+from bot.store.parsing import DEFAULT_MAX_BYTES, Document, FolderUnavailable, Origin
 from bot.store.reads import Reads, Snapshot
 from bot.store.reports import (
     LOCAL,
@@ -33,21 +34,28 @@ __all__ = [
     "LOCAL",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "Announcement",
     "ArticleRow",
     "DayOutcome",
     "DayStatus",
     "DigestDay",
+    "Document",
+    "EntryRow",
     "FactRow",
+    "FeedExists",
+    "FeedRow",
     "FigureRow",
     "FileReport",
     "FolderUnavailable",
     "LoadInProgress",
     "LoadReport",
     "LoadStopped",
+    "Origin",
     "QuoteRow",
     "Reads",
     "ReloadRecord",
     "Requester",
+    "SeenEntry",
     "Snapshot",
     "SourceRow",
     "Store",

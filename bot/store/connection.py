@@ -60,13 +60,20 @@ class Database:
         """One statement on the writer, outside any load's transaction; the rows it changed.
 
         It waits for another process's writer within `write_wait`, then raises StoreBusy."""
+        [changed] = await self.execute_writes([(sql, args)])
+        return changed
+
+    async def execute_writes(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
+        """Statements in one transaction, as `execute_write` runs one; the rows each changed."""
         async with self.write_lock:
             db = self.writer
             await self.begin_write()
             try:
-                cursor = await db.execute(sql, args)
-                changed = cursor.rowcount
-                await cursor.close()
+                changed = []
+                for sql, args in statements:
+                    cursor = await db.execute(sql, args)
+                    changed.append(cursor.rowcount)
+                    await cursor.close()
                 await db.commit()
             except BaseException as error:
                 with contextlib.suppress(sqlite3.Error):

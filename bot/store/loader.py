@@ -1,6 +1,6 @@
-"""A load of the seeds folder into the store, in one transaction: which files are new, changed
-or gone, their parsed articles written in batches, the search index rebuilt, and the audit row;
-refused when it would remove most of the articles."""
+"""A load into the store, in one transaction: of the seeds folder (which files are new, changed
+or gone; refused when it would remove most of the articles) or of fetched and uploaded pages;
+the parsed articles written in batches, the search index rebuilt, and the audit row."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,15 @@ from bot.articles import Article, Claim
 from bot.search import SearchIndex
 from bot.store.connection import Database
 from bot.store.errors import storage_error
-from bot.store.parsing import Candidate, Parsed, parse_all, read_folder
+from bot.store.parsing import (
+    Candidate,
+    Document,
+    Origin,
+    Parsed,
+    hashed,
+    parse_all,
+    read_folder,
+)
 from bot.store.reads import Reads
 from bot.store.reports import (
     FileReport,
@@ -43,21 +51,24 @@ log = logging.getLogger(__name__)
 
 
 class Load:
-    """One load of `folder`: what it found, what it wrote, and its report."""
+    """One load of `folder`, or of `documents` (pages, uploads) named by `folder` in its
+    report: what it found, what it wrote, and its report."""
 
     def __init__(
         self,
         db: Database,
-        folder: Path,
+        folder: Path | str,
         *,
         timezone: ZoneInfo,
         max_bytes: int,
         by: Requester,
         started: datetime,
         stopping: Callable[[], bool],
+        documents: Sequence[Document] | None = None,
     ) -> None:
         self.db = db
         self.folder = folder
+        self.documents = {d.key: d for d in documents} if documents is not None else None
         self.timezone = timezone
         self.max_bytes = max_bytes
         self.by = by
@@ -74,16 +85,21 @@ class Load:
         return LoadReport(str(self.folder), files, self.started, seconds, refused)
 
     async def run(self, *, allow_removals: bool) -> tuple[int, SearchIndex] | None:
-        """Load the folder; the index written and its generation, when the articles changed.
-        Raises StaleRead when another process wrote articles meanwhile (start again)."""
+        """Load the folder, or the documents; the index written and its generation, when the
+        articles changed. Raises StaleRead when another process wrote articles meanwhile (start
+        again)."""
         generation = await self.db.generation()
+        reads = Reads(self.db.writer, self.db.path)
+        if self.documents is not None:
+            return await self._load_documents(reads, generation)
+        # The folder's articles only: fetched and uploaded ones are not in the folder, and stay.
         known = {
             str(row[0]): (str(row[1]), int(row[2]))
-            for row in await Reads(self.db.writer, self.db.path).rows(
-                "SELECT file_name, content_hash, id FROM articles"
+            for row in await reads.rows(
+                "SELECT file_name, content_hash, id FROM articles WHERE origin = 'folder'"
             )
         }
-        candidates = await asyncio.to_thread(read_folder, self.folder, self.max_bytes)
+        candidates = await asyncio.to_thread(read_folder, Path(self.folder), self.max_bytes)
         to_parse: list[Candidate] = []
         for candidate in candidates:
             previous = known.get(candidate.file_name)
@@ -104,15 +120,63 @@ class Load:
             self.refused = refused
             return None
         self.reports += [FileReport(name, "removed") for name in removed]
+        # Stored pages whose parse an upgrade forgot (their hash is empty) are parsed again
+        # from the page as it was fetched.
+        for row in await reads.rows(
+            "SELECT a.file_name, a.id, p.body, p.content_type, a.url FROM articles a"
+            " JOIN pages p ON p.article_id = a.id WHERE a.content_hash = ''"
+        ):
+            body = bytes(row[2])
+            known[str(row[0])] = ("", int(row[1]))
+            html = str(row[3]) in ("text/html", "application/xhtml+xml")
+            to_parse.append(Candidate(str(row[0]), None, body, hashed(body), html=html, url=row[4]))
         if not (to_parse or removed):
             await self.db.execute_write(*audit_row(self.report(), self.by))
             return None
+        return await self._parse_and_write(
+            to_parse, [known[n][1] for n in removed], known, generation
+        )
+
+    async def _load_documents(
+        self, reads: Reads, generation: int
+    ) -> tuple[int, SearchIndex] | None:
+        assert self.documents is not None
+        keys = list(self.documents)
+        marks = ", ".join("?" * len(keys))
+        known = {
+            str(row[0]): (str(row[1]), int(row[2]))
+            for row in await reads.rows(
+                f"SELECT file_name, content_hash, id FROM articles WHERE file_name IN ({marks})",
+                keys,
+            )
+        }
+        to_parse = []
+        for document in self.documents.values():
+            digest = hashed(document.data)
+            previous = known.get(document.key)
+            if previous is not None and previous[0] == digest:
+                self.reports.append(FileReport(document.key, "unchanged", article_id=previous[1]))
+                continue
+            to_parse.append(
+                Candidate(
+                    document.key, None, document.data, digest, html=document.html, url=document.url
+                )
+            )
+        if not to_parse:
+            await self.db.execute_write(*audit_row(self.report(), self.by))
+            return None
+        return await self._parse_and_write(to_parse, [], known, generation)
+
+    async def _parse_and_write(
+        self,
+        to_parse: list[Candidate],
+        removed_ids: list[int],
+        known: dict[str, tuple[str, int]],
+        generation: int,
+    ) -> tuple[int, SearchIndex] | None:
         async with self.db.write_lock:
             return await self._write(
-                parse_all(to_parse, self.timezone.key),
-                [known[n][1] for n in removed],
-                known,
-                generation,
+                parse_all(to_parse, self.timezone.key), removed_ids, known, generation
             )
 
     async def _write(
@@ -178,9 +242,25 @@ class Load:
                     continue
                 previous = known.get(item.file_name)
                 outcome: Outcome = "updated" if previous else "added"
-                self.reports.append(FileReport(item.file_name, outcome, title=item.article.title))
                 article_id = previous[1] if previous else ids.take("articles")
-                batch.add(item, article_id, previous is None, self.started, ids, written)
+                self.reports.append(
+                    FileReport(
+                        item.file_name, outcome, title=item.article.title, article_id=article_id
+                    )
+                )
+                document = self.documents.get(item.file_name) if self.documents else None
+                origin: Origin = document.origin if document else "folder"
+                batch.add(item, article_id, previous is None, self.started, ids, written, origin)
+                if document is not None:
+                    batch.pages.append(
+                        (
+                            article_id,
+                            document.address,
+                            document.content_type,
+                            document.data,
+                            self.started.isoformat(),
+                        )
+                    )
                 written_ids.append(article_id)
                 for term, word in item.surfaces:
                     surface.setdefault(term, word)
@@ -246,6 +326,7 @@ class Batch:
     quotes: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
     story_keys: list[tuple[str, int]] = field(default_factory=list)
+    pages: list[tuple[Any, ...]] = field(default_factory=list)
 
     def add(
         self,
@@ -255,13 +336,14 @@ class Batch:
         now: datetime,
         ids: Ids,
         generation: int,
+        origin: Origin = "folder",
     ) -> None:
         """One parsed article's rows: the article (a new row, or its old one updated), its
         sources, sections, facts, quotes and figures."""
         article = item.article
         assert article is not None
         self.articles += 1
-        self._add_article(item, article, article_id, new, now.isoformat(), generation)
+        self._add_article(item, article, article_id, new, now.isoformat(), generation, origin)
         self.sources += [
             (ids.take("sources"), article_id, n, s.name, s.description, s.text)
             for n, s in enumerate(article.sources)
@@ -300,6 +382,7 @@ class Batch:
         new: bool,
         stamp: str,
         generation: int,
+        origin: Origin,
     ) -> None:
         published = article.published
         values = (
@@ -317,7 +400,7 @@ class Batch:
             generation,
         )
         if new:
-            self.new_articles.append((article_id, item.file_name, *values, stamp))
+            self.new_articles.append((article_id, item.file_name, *values, stamp, origin))
         else:
             *fields, content_hash, updated_at, written = values
             self.updated_articles.append((*fields, updated_at, written, content_hash, article_id))
@@ -365,7 +448,8 @@ class Batch:
         await db.executemany(
             "INSERT INTO articles (id, file_name, title, published, published_utc, author,"
             " photo_caption, photo_credit, lead, url, revised_utc, content_hash, updated_at,"
-            " generation, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " generation, loaded_at, origin)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.new_articles,
         )
         # A forgotten hash marks a re-parse after an upgrade (schemas 7 and 8): the article is
@@ -386,6 +470,8 @@ class Batch:
             "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.figures
         )
         await db.executemany("INSERT INTO story_keys VALUES (?, ?)", self.story_keys)
+        # The page as fetched, so that a re-parse after an upgrade needs no refetch.
+        await db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", self.pages)
 
 
 def claimant_of(claim: Claim) -> str | None:

@@ -29,6 +29,7 @@ class FileReport:
     outcome: Outcome
     reason: str | None = None  # why it failed
     title: str | None = None
+    article_id: int | None = None  # the article it is, when it was loaded or kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -213,5 +213,61 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX quotes_speaker ON quotes(speaker);
     UPDATE articles SET content_hash = '';
     """,
+    # 10: articles that came from the web: how each came (the seeds folder, a link, an upload,
+    # a feed), and the page as it was fetched, so that a re-parse after an upgrade needs no
+    # refetch. Feeds, with what their conditional requests send and how their polls went; the
+    # entries each feed gave, once each (by GUID, else link), with the version an update
+    # changes; and where a server's new articles are announced, each once.
+    """
+    ALTER TABLE articles ADD COLUMN origin TEXT NOT NULL DEFAULT 'folder';
+    CREATE INDEX articles_origin ON articles(origin);
+    CREATE TABLE pages (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        body BLOB NOT NULL,
+        stored_at TEXT NOT NULL
+    );
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        checked_at TEXT,
+        fetched_at TEXT,
+        new_entry_at TEXT,
+        error TEXT,
+        error_at TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_poll_at TEXT
+    );
+    CREATE TABLE feed_entries (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        link TEXT,
+        version TEXT NOT NULL,
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        first_seen_at TEXT NOT NULL,
+        loaded_at TEXT NOT NULL,
+        initial INTEGER NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    );
+    CREATE INDEX feed_entries_article ON feed_entries(article_id);
+    CREATE TABLE feed_announcements (
+        guild_id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL,
+        set_by INTEGER,
+        set_at TEXT NOT NULL
+    );
+    CREATE TABLE announced (
+        guild_id INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        posted_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, article_id)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

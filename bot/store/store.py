@@ -8,7 +8,7 @@ import contextlib
 import dataclasses
 import logging
 import sqlite3
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,9 @@ from bot.store.connection import (
 )
 from bot.store.digests import DigestRecords
 from bot.store.errors import StoreError
+from bot.store.feeds import FeedRecords
 from bot.store.loader import Load
-from bot.store.parsing import DEFAULT_MAX_BYTES
+from bot.store.parsing import DEFAULT_MAX_BYTES, Document
 from bot.store.reads import Reads, Snapshot, read_snapshot
 from bot.store.reports import (
     LOCAL,
@@ -68,6 +69,7 @@ class Store:
         self.clock = clock
         self.digests = DigestRecords(db, clock)
         self.audit = AuditTrail(db, clock)
+        self.feeds = FeedRecords(db, clock)
         self._load_lock = asyncio.Lock()
         self._views: set[aiosqlite.Connection] = {snapshot.read.db}  # every snapshot connection
         self._idle: list[aiosqlite.Connection] = []  # ... not pinned right now
@@ -295,13 +297,49 @@ class Store:
                     await self.db.execute_write(*audit_row(stopped, by, failed=True))
                 raise
 
+    async def load_documents(
+        self,
+        documents: Sequence[Document],
+        *,
+        label: str,
+        timezone: ZoneInfo = KYIV,
+        by: Requester = LOCAL,
+        wait: bool = True,
+    ) -> LoadReport:
+        """Load fetched pages and uploaded files into the store, in one transaction, with the
+        page as it came; the audit row is written as for a folder's load, under `label`.
+
+        A document whose key is stored already is an update of that article (unchanged when
+        its bytes are). One that fails to parse is only reported: nothing of it is written.
+        Raises as `load_folder` does.
+        """
+        if not wait and self._load_lock.locked():
+            raise LoadInProgress("a load of the articles is already running")
+        async with self._load_lock:
+            started = self.clock()
+            try:
+                if self._stopping:
+                    raise LoadStopped("the bot is shutting down")
+                for _ in range(LOAD_ATTEMPTS - 1):
+                    with contextlib.suppress(StaleRead):
+                        return await self._load(
+                            label, timezone, DEFAULT_MAX_BYTES, by, False, documents
+                        )
+                return await self._load(label, timezone, DEFAULT_MAX_BYTES, by, False, documents)
+            except (StoreError, LoadStopped) as error:
+                stopped = LoadReport(label, (), started, 0.0, refused=str(error))
+                with contextlib.suppress(StoreError):
+                    await self.db.execute_write(*audit_row(stopped, by, failed=True))
+                raise
+
     async def _load(
         self,
-        folder: Path,
+        folder: Path | str,
         timezone: ZoneInfo,
         max_bytes: int,
         by: Requester,
         allow_removals: bool,
+        documents: Sequence[Document] | None = None,
     ) -> LoadReport:
         load = Load(
             self.db,
@@ -311,6 +349,7 @@ class Store:
             by=by,
             started=self.clock(),
             stopping=lambda: self._stopping,
+            documents=documents,
         )
         built = await load.run(allow_removals=allow_removals)
         if load.refused is not None:
