@@ -8,7 +8,9 @@ import pytest
 
 from bot.articles import KYIV
 from bot.desk import Desk, SeedsFolder
+from bot.desk.service import Web
 from bot.store import Store
+from bot.web import FetchPolicy
 from tests.local_web import LocalWeb
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,3 +103,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if e2e in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+async def local_web() -> AsyncIterator[LocalWeb]:
+    """A web server on 127.0.0.1, on a free port, serving what the test puts there."""
+    server = LocalWeb()
+    await server.start()
+    yield server
+    await server.close()
+
+
+# The tests' own web server is on 127.0.0.1, which a bot refuses to fetch from: they allow it.
+LOOPBACK = FetchPolicy(timeout=5.0, allow_loopback=True)
+
+
+@pytest.fixture
+def web_desk(store: Store, seeds_folder: SeedsFolder) -> Desk:
+    """A desk that may fetch from the tests' web server on 127.0.0.1."""
+    return Desk(store, seeds_folder, web=Web.of(LOOPBACK, feed_interval=600.0))

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import socket
 from collections import Counter
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from multidict import CIMultiDictProxy
@@ -154,3 +157,22 @@ class LocalWeb:
     async def _to_private(self, request: web.Request) -> web.StreamResponse:
         self._seen(request)
         raise web.HTTPFound("http://10.0.0.7/admin")
+
+
+WEB_DATA = Path(__file__).resolve().parent / "data" / "web"
+FEEDS: dict[str, Any] = json.loads((WEB_DATA / "expected.json").read_text("utf-8"))["feeds"]
+
+
+def publish_feed(web: LocalWeb, name: str, path: str = "/feed") -> str:
+    """Serve a feed of tests/data/web/feeds (rss_v1.xml, atom_v2.xml, ...) at `path`, and
+    each of its entries' pages as that version of the feed links them; the feed's URL."""
+    feed = FEEDS[name]
+    kind = "application/rss+xml" if feed["format"].startswith("rss") else "application/atom+xml"
+    for entry in feed["entries"]:
+        web.put(entry["link"], (WEB_DATA / entry["file"]).read_bytes())
+    body = (WEB_DATA / "feeds" / name).read_text("utf-8").replace("{base}", web.base)
+    return web.put(path, body, kind)
+
+
+def entry_titles(name: str) -> list[str]:
+    return [entry["title"] for entry in FEEDS[name]["entries"]]

@@ -7,7 +7,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.desk import articles, facts, figures, help, moderation, quotes, timeline, who
+from bot.desk import (
+    articles,
+    facts,
+    feeds,
+    figures,
+    help,
+    ingest,
+    moderation,
+    quotes,
+    timeline,
+    who,
+)
 from bot.desk.answers import UserError
 from bot.desk.spec import CommandSpec
 from bot.fuzzy import lookalikes
@@ -23,6 +34,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     *who.COMMANDS,
     *help.COMMANDS,
     *moderation.COMMANDS,
+    *ingest.COMMANDS,
+    *feeds.COMMANDS,
 )
 
 

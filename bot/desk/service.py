@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 from bot.desk import lookup
 from bot.desk.answers import Answer, UserError
 from bot.desk.catalogue import COMMANDS, parse_invocation
+from bot.desk.polling import Poller
 from bot.desk.spec import Call, CommandSpec
 from bot.fuzzy import Choice
 from bot.store import Requester, Snapshot, Store
+from bot.web import Fetcher, FetchPolicy
 
 CONSOLE = Requester("console")
 
@@ -27,17 +29,40 @@ class SeedsFolder:
     max_bytes: int
 
 
+FEED_INTERVAL = 600.0  # seconds between two polls of a feed, before jitter and back-off
+
+
+@dataclass(frozen=True, slots=True)
+class Web:
+    """How the desk reaches the web: the fetcher with its limits, and how often feeds are
+    polled."""
+
+    fetcher: Fetcher
+    feed_interval: float = FEED_INTERVAL
+
+    @classmethod
+    def of(cls, policy: FetchPolicy, feed_interval: float = FEED_INTERVAL) -> Web:
+        return cls(Fetcher(policy), feed_interval)
+
+
 class Desk:
     """Answers commands from the store: a command's name and options in, a typed answer out.
 
     `commands` is the catalogue it answers; each command's own module does the work."""
 
     def __init__(
-        self, store: Store, seeds: SeedsFolder, commands: tuple[CommandSpec, ...] = COMMANDS
+        self,
+        store: Store,
+        seeds: SeedsFolder,
+        commands: tuple[CommandSpec, ...] = COMMANDS,
+        *,
+        web: Web | None = None,
     ) -> None:
         self.store = store
         self.seeds = seeds
         self.commands = commands
+        self.web = web or Web(Fetcher())
+        self.poller = Poller(self)
 
     @property
     def snapshot(self) -> Snapshot:
