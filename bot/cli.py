@@ -20,9 +20,12 @@ from zoneinfo import ZoneInfo
 from bot.articles import ExtractionError, extract_bytes, utc_now
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import CONSOLE_COMMANDS, Console, drive, greeting
-from bot.desk import CONSOLE, CommandSpec, Desk, SeedsFolder, UserError
+from bot.desk import COMMANDS, CONSOLE, CommandSpec, Desk, SeedsFolder, UserError
 from bot.desk.facts import FactsAnswer, NothingFound, facts
+from bot.desk.feeds import feed_add, feed_list, feed_poll, feed_remove, feed_status
+from bot.desk.ingest import ingest_upload, ingest_url, read_start
 from bot.desk.moderation import report_text
+from bot.desk.service import Web
 from bot.digest import FIRST_LOOKBACK, DigestPreview, Digests, DigestSettings, compose
 from bot.logs import setup_logging
 from bot.store import LoadReport, Requester, Store, StoreError
@@ -51,12 +54,38 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="show what the extractor understands of an article file")
     parse.add_argument("file", type=Path, help="an article text file")
     parse.add_argument("--json", action="store_true", help="print JSON instead of text")
-    ingest = with_store(sub.add_parser("ingest", help="load the article folder into the store"))
+    ingest = with_store(
+        sub.add_parser(
+            "ingest",
+            help="load the article folder into the store; or, given them, article files (.txt, "
+            ".md, .html) or a link",
+        )
+    )
+    ingest.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="article files to add, kept in the store",
+    )
+    ingest.add_argument("--url", action="append", default=[], help="an article's web address")
     ingest.add_argument(
         "--prune",
         action="store_true",
         help="go ahead when the load removes every stored article, or more than half of them",
     )
+    feed = with_store(sub.add_parser("feed", help="the RSS and Atom feeds articles arrive by"))
+    feed_sub = feed.add_subparsers(dest="action", metavar="ACTION", required=True)
+    feed_sub.add_parser("add", help="follow a feed, and load its articles now").add_argument(
+        "url", help="the feed's address"
+    )
+    feed_sub.add_parser("list", help="the feeds followed")
+    feed_sub.add_parser("remove", help="stop following a feed; its articles stay").add_argument(
+        "feed", help="its number in the list, or its address"
+    )
+    feed_sub.add_parser("status", help="each feed's last fetch, last new entry and last error")
+    feed_sub.add_parser("poll", help="poll every feed now, as the bot does every few minutes")
+    feed.add_argument("--json", action="store_true", help="print JSON instead of text")
     ask = with_store(sub.add_parser("ask", help="answer one command, e.g. '/facts shipments'"))
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("line", metavar="COMMAND", help="the command, or - to read one per line")
@@ -111,8 +140,12 @@ def _main(argv: Sequence[str] | None) -> int:
                 return parse(args.file, settings, as_json=args.json)
             case "console":
                 return console_main(settings, db, seeds)
+            case "ingest" if args.files or args.url:
+                return asyncio.run(ingest_pages(settings, db, seeds, args.files, args.url))
             case "ingest":
                 return asyncio.run(ingest(settings, db, seeds, prune=args.prune))
+            case "feed":
+                return asyncio.run(feed_command(settings, db, seeds, args))
             case "ask":
                 return asyncio.run(ask(settings, db, seeds, args.line, as_json=args.json))
             case "eval":
@@ -197,7 +230,8 @@ async def open_desk(
                 print(f"newsdesk: {error}; answering from the articles stored", file=sys.stderr)
             else:
                 print(f"newsdesk: {load_line(report)}", file=sys.stderr)
-        yield Desk(store, folder, commands) if commands else Desk(store, folder)
+        web = Web.from_settings(settings)
+        yield Desk(store, folder, commands or COMMANDS, web=web)
     finally:
         await store.close()
 
@@ -244,6 +278,50 @@ async def ingest(settings: Settings, db: Path, seeds: Path, *, prune: bool) -> i
         await store.close()
     print(report_text(report, removals="run newsdesk ingest --prune"))
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+async def ingest_pages(
+    settings: Settings, db: Path, seeds: Path, files: list[Path], urls: list[str]
+) -> int:
+    """Add article files and pages, each kept in the store (not in the seeds folder); exit 1
+    when any of them could not be added."""
+    by = Requester("newsdesk ingest")
+    failed = False
+    async with open_desk(settings, db, seeds, sync=False, by=by) as desk:
+        for path in files:
+            try:
+                data = await asyncio.to_thread(read_start, path, desk.seeds.max_bytes + 1)
+            except OSError as error:
+                print(f"newsdesk: cannot read {path}: {error.strerror}", file=sys.stderr)
+                failed = True
+                continue
+            answer = await ingest_upload(desk, path.name, data, by=by)
+            failed = failed or isinstance(answer, UserError)
+            print(answer.text(), flush=True)
+        for url in urls:
+            answer = await ingest_url(desk, url, by=by)
+            failed = failed or isinstance(answer, UserError)
+            print(answer.text(), flush=True)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+async def feed_command(settings: Settings, db: Path, seeds: Path, args: argparse.Namespace) -> int:
+    """`newsdesk feed add|list|remove|status|poll`, as /feed answers them."""
+    by = Requester("newsdesk feed")
+    async with open_desk(settings, db, seeds, sync=False, by=by) as desk:
+        match args.action:
+            case "add":
+                answer = await feed_add(desk, args.url, by=by)
+            case "remove":
+                answer = await feed_remove(desk, args.feed)
+            case "status":
+                answer = await feed_status(desk)
+            case "poll":
+                answer = await feed_poll(desk)
+            case _:
+                answer = await feed_list(desk)
+    print(json.dumps(answer.json(), ensure_ascii=False) if args.json else answer.text())
+    return EXIT_FAILED if isinstance(answer, UserError) else EXIT_OK
 
 
 async def ask(settings: Settings, db: Path, seeds: Path, line: str, *, as_json: bool) -> int:

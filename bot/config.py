@@ -48,6 +48,11 @@ class Settings:
     log_level: str = "INFO"
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
+    feed_poll_minutes: int = 10
+    fetch_timeout: int = 20
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    # For tests only: they serve pages on 127.0.0.1, which a bot must never fetch from.
+    fetch_allow_loopback: bool = False
 
     @property
     def has_token(self) -> bool:
@@ -87,12 +92,30 @@ def load_settings(
         log_level=get("LOG_LEVEL", _log_level, defaults.log_level),
         discord_api_base=get("DISCORD_API_BASE", _url(("http", "https")), None),
         discord_gateway_url=get("DISCORD_GATEWAY_URL", _url(("ws", "wss")), None),
+        feed_poll_minutes=get("FEED_POLL_MINUTES", _minutes, defaults.feed_poll_minutes),
+        fetch_timeout=get("FETCH_TIMEOUT_SECONDS", _seconds, defaults.fetch_timeout),
+        fetch_max_bytes=get("FETCH_MAX_BYTES", _positive, defaults.fetch_max_bytes),
+        fetch_allow_loopback=get(
+            "FETCH_ALLOW_LOOPBACK_FOR_TESTS", _flag, defaults.fetch_allow_loopback
+        ),
     )
 
 
 def _positive(name: str, value: str) -> int:
     if not value.isdigit() or int(value) == 0:
         raise ConfigError(name, value, "a whole number of bytes above 0, e.g. 2097152")
+    return int(value)
+
+
+def _minutes(name: str, value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 1440:
+        raise ConfigError(name, value, "a whole number of minutes from 1 to 1440, e.g. 10")
+    return int(value)
+
+
+def _seconds(name: str, value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 300:
+        raise ConfigError(name, value, "a whole number of seconds from 1 to 300, e.g. 20")
     return int(value)
 
 

@@ -173,3 +173,19 @@ def join_within(lines: list[str], limit: int) -> str:
             return "\n".join([*kept, more])
         kept.append(line)
     return "\n".join(kept)
+
+
+def split_within(lines: list[str], limit: int) -> list[str]:
+    """Lines in as few blocks of at most `limit` characters as they fit, none cut off; a line
+    longer than `limit` is clipped."""
+    blocks: list[list[str]] = []
+    size = 0
+    for line in lines:
+        line = clip(line, limit)
+        if blocks and size + 1 + len(line) <= limit:
+            blocks[-1].append(line)
+            size += 1 + len(line)
+        else:
+            blocks.append([line])
+            size = len(line)
+    return ["\n".join(block) for block in blocks]

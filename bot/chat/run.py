@@ -17,6 +17,7 @@ from bot.articles import Clock
 from bot.chat.client import NewsBot, point_at, tree_hash
 from bot.config import Settings
 from bot.desk import Desk, SeedsFolder
+from bot.desk.service import Web
 from bot.store import LoadStopped, Requester, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ async def open_desk(settings: Settings, clock: Clock) -> tuple[Store, Desk]:
                 log.info("first load of %s: %s", seeds.path, report.summary())
             except FileNotFoundError as error:
                 log.warning("%s; starting with no articles", error)
-        desk = Desk(store, seeds)
+        desk = Desk(store, seeds, web=Web.from_settings(settings))
         desk.prepare()
     except BaseException:
         await store.close()

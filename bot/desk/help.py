@@ -16,6 +16,7 @@ from bot.pages import (
     Page,
     Reply,
     join_within,
+    split_within,
 )
 from bot.text import clip
 
@@ -49,18 +50,22 @@ class HelpAnswer(Answer):
         }
 
     def reply(self) -> Reply:
-        """Readers' commands in the description; moderators' (for moderators) in a field."""
+        """Readers' commands in the description; moderators' (for moderators) in fields, as
+        many as their lines need."""
 
         def lines(moderators: bool) -> list[str]:
             specs = [spec for spec in self.commands if spec.moderators is moderators]
             return [f"`{spec.usage}` — {spec.summary}" for spec in specs]
 
-        moderators = lines(True)
-        fields = (Field("For moderators", join_within(moderators, FIELD_VALUE_LIMIT)),)
+        blocks = split_within(lines(True), FIELD_VALUE_LIMIT)
+        fields = tuple(
+            Field("For moderators" if number == 0 else "For moderators (more)", block)
+            for number, block in enumerate(blocks)
+        )
         page = Page(
             "newsdesk commands",
             join_within(lines(False), DESCRIPTION_LIMIT),
-            fields if moderators else (),
+            fields,
             footer=clip(f"Options are written name:value, e.g. {self.example}", FOOTER_LIMIT),
         )
         return Reply((page,), ephemeral=True)

@@ -34,6 +34,7 @@ UPLOAD_TYPES = {
     ".htm": "text/html",
 }
 URL_LENGTH = 2000
+INGEST_USAGE = "/ingest takes a link (url:) or a file (file:), one of them."
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,7 @@ async def _ingest(desk: Desk, call: Call) -> Answer:
     url = call.options.get("url", "").strip()
     path = call.options.get("file", "").strip()
     if bool(url) == bool(path):
-        return UserError("/ingest takes a link (url:) or a file (file:), one of them.")
+        return UserError(INGEST_USAGE)
     if url:
         return await ingest_url(desk, url, by=call.by)
     # At the console a file is a path on this machine; on Discord, an uploaded attachment.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.desk import lookup
 from bot.desk.answers import Answer, UserError
 from bot.desk.catalogue import COMMANDS, parse_invocation
@@ -43,6 +44,15 @@ class Web:
     @classmethod
     def of(cls, policy: FetchPolicy, feed_interval: float = FEED_INTERVAL) -> Web:
         return cls(Fetcher(policy), feed_interval)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Web:
+        policy = FetchPolicy(
+            timeout=float(settings.fetch_timeout),
+            max_bytes=settings.fetch_max_bytes,
+            allow_loopback=settings.fetch_allow_loopback,
+        )
+        return cls.of(policy, feed_interval=settings.feed_poll_minutes * 60.0)
 
 
 class Desk:

@@ -3,6 +3,7 @@
 from bot.pages import (
     escape,
     highlight,
+    split_within,
 )
 
 
@@ -26,3 +27,13 @@ def test_matched_words_are_bold() -> None:
     assert highlight("North Korea sent containers", ["containers"]) == (
         "North Korea sent **containers**"
     )
+
+
+def test_split_within_keeps_every_line_in_blocks_under_the_limit() -> None:
+    lines = [f"`/command{n}` — does thing number {n}" for n in range(60)]
+
+    blocks = split_within(lines, 1024)
+
+    assert len(blocks) > 1
+    assert all(len(block) <= 1024 for block in blocks)
+    assert "\n".join(blocks).splitlines() == lines
