@@ -27,7 +27,7 @@ discord.VoiceClient.warn_dave = False
 
 # The extensions, named: a new cog is one more line here, never a file that happens to lie in
 # the folder.
-EXTENSIONS = ("cogs.newsroom", "cogs.moderation", "cogs.digest")
+EXTENSIONS = ("cogs.newsroom", "cogs.moderation", "cogs.digest", "cogs.feeds")
 
 
 def point_at(settings: Settings) -> None:

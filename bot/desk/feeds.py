@@ -24,14 +24,15 @@ from bot.pages import (
     heading,
     join_within,
 )
-from bot.store import FeedExists, FeedRow, Requester, StoreError
-from bot.text import clip, plural
+from bot.store import Announcement, FeedExists, FeedRow, Requester, StoreError
+from bot.text import clip, date_text, plural
 from bot.web import FetchError
 from bot.web.fetch import check_url
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
 
+ANNOUNCED_LEAD = 600  # characters of the lead an announcement shows
 FEED_OPTION = OptionSpec("feed", "The feed: its number in /feed list, or its address")
 
 
@@ -347,3 +348,17 @@ COMMANDS = (
         run=_announce,
     ),
 )
+
+
+def announcement_page(desk: Desk, item: Announcement) -> Page | None:
+    """A new article as the announcement channel shows it: its headline linked, its lead, and
+    where it came from. None when the article is gone, or replaced by a newer copy."""
+    row = desk.snapshot.article(item.article_id)
+    if row is None or row.replaced_by is not None:
+        return None
+    return Page(
+        heading(row.title),
+        escape(clip(row.lead, ANNOUNCED_LEAD)),
+        footer=clip(f"New from {item.feed} · {date_text(row.published)} · #{row.id}", 2048),
+        url=row.url,
+    )
