@@ -65,7 +65,10 @@ class Feeds(commands.Cog):
         """Each minute, poll the feeds that are due (each feed's own interval, with jitter and
         back-off, is kept in the store, so a restart keeps it), then announce what is new."""
         try:
-            for result in await self.desk.poller.poll_due():
+            results = await self.desk.poller.poll_due()
+            if results is None:  # nothing can be due yet: the store was not even read
+                return
+            for result in results:
                 if result.added or result.updated:
                     log.info("feed %s: %s", result.feed.url, result.summary())
             await self.announce()

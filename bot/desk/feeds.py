@@ -273,6 +273,7 @@ async def feed_remove(desk: Desk, feed: str) -> Answer:
     if isinstance(found, UserError):
         return found
     await desk.store.feeds.remove(found.id)
+    desk.poller.forget()
     return FeedRemoved(found)
 
 

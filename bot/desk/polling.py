@@ -65,6 +65,15 @@ class Poller:
         self.desk = desk
         self.random_unit = random_unit
         self._lock = asyncio.Lock()
+        # The earliest next poll the store gave when last asked (None: no feed), and how the
+        # database looked then: until that time, while nothing is written, nothing is read.
+        self._next_due: datetime | None = None
+        self._mark: object | None = None
+        self._known = False
+
+    def forget(self) -> None:
+        """The feeds changed (one added or removed): ask the store again at the next round."""
+        self._known = False
 
     def next_delay(self, failures: int) -> float:
         """Seconds to the next poll: the interval, doubled for each failure in a row up to
@@ -72,28 +81,43 @@ class Poller:
         base = min(self.desk.web.feed_interval * (1 << min(failures, 16)), MAX_BACKOFF)
         return base * (1 + JITTER * (2 * self.random_unit() - 1))
 
-    async def poll_due(self) -> list[PollResult]:
+    async def poll_due(self) -> list[PollResult] | None:
         """Poll every feed that is due, one after another; a poll already running is waited
-        for, so two never fetch the same feed at once."""
+        for, so two never fetch the same feed at once. None when the store was not even asked:
+        no feed can be due yet."""
         async with self._lock:
-            due = await self.desk.store.feeds.due(self.desk.store.clock())
-            if not due:
-                return []
+            now = self.desk.store.clock()
+            if self._idle_until(now):
+                return None
+            records = self.desk.store.feeds
             results = []
-            async with self.desk.web.fetcher.session() as session:
-                for feed in due:
-                    results.append(await self._poll(session, feed))
+            due = await records.due(now)
+            if due:
+                async with self.desk.web.fetcher.session() as session:
+                    for feed in due:
+                        results.append(await self._poll(session, feed))
+            self._next_due = await records.next_due()
+            self._mark, self._known = self.desk.store.write_mark(), True
             return results
+
+    def _idle_until(self, now: datetime) -> bool:
+        """Nothing can be due: no feed's next poll has come, and nothing was written since
+        (another process may have added a feed: `newsdesk feed add`)."""
+        if not self._known or self.desk.store.write_mark() != self._mark:
+            return False
+        return self._next_due is None or now < self._next_due
 
     async def poll_all(self) -> list[PollResult]:
         """Poll every feed now, due or not: a moderator asked."""
         async with self._lock:
+            self.forget()
             feeds = await self.desk.store.feeds.all()
             async with self.desk.web.fetcher.session() as session:
                 return [await self._poll(session, feed) for feed in feeds]
 
     async def poll(self, feed: FeedRow) -> PollResult:
         async with self._lock, self.desk.web.fetcher.session() as session:
+            self.forget()
             return await self._poll(session, feed)
 
     async def _poll(self, session: Session, feed: FeedRow) -> PollResult:

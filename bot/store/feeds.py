@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.articles import Clock
@@ -150,6 +150,13 @@ class FeedRecords:
             (stamp(now),),
         )
         return [_feed(row) for row in rows]
+
+    async def next_due(self) -> datetime | None:
+        """When the next feed is due; None when no feed is followed."""
+        row = await self.db.live.one("SELECT MIN(COALESCE(next_poll_at, '')) FROM feeds")
+        if row is None or row[0] is None:
+            return None
+        return _when(row[0]) or datetime.min.replace(tzinfo=UTC)
 
     async def entries(self, feed_id: int) -> dict[str, EntryRow]:
         rows = await self.db.live.rows(

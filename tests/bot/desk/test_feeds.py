@@ -246,3 +246,22 @@ async def test_new_articles_are_announced_once_and_not_those_of_the_first_poll(
 def test_the_entry_titles_in_the_test_feeds_are_distinct() -> None:
     for name in FEEDS:
         assert len(set(entry_titles(name))) == len(FEEDS[name]["entries"])
+
+
+async def test_the_loop_reads_nothing_until_a_feed_is_due_or_another_process_adds_one(
+    web_desk: Desk, local_web: LocalWeb
+) -> None:
+    assert await web_desk.poller.poll_due() == []  # asked the store: no feed
+    assert await web_desk.poller.poll_due() is None  # nothing written since: not asked again
+
+    other = await Store.open(web_desk.store.path)  # `newsdesk feed add` in another process
+    try:
+        await other.feeds.add(publish_feed(local_web, "atom_v1.xml"), added_by="newsdesk feed")
+    finally:
+        await other.close()
+
+    results = await web_desk.poller.poll_due()
+    assert results is not None
+    [result] = results
+    assert len(result.added) == 2
+    assert await web_desk.poller.poll_due() is None  # the next poll is ten minutes away
