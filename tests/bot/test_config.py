@@ -40,6 +40,10 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
             "LOG_LEVEL": "debug",
             "DISCORD_API_BASE": "http://127.0.0.1:8080/api/v10/",
             "DISCORD_GATEWAY_URL": "ws://127.0.0.1:8080/gateway",
+            "FEED_POLL_MINUTES": "30",
+            "FETCH_TIMEOUT_SECONDS": "7",
+            "FETCH_MAX_BYTES": "1000000",
+            "FETCH_ALLOW_LOOPBACK_FOR_TESTS": "true",
         },
         env_file=None,
     )
@@ -57,6 +61,10 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
     assert settings.log_level == "DEBUG"
     assert settings.discord_api_base == "http://127.0.0.1:8080/api/v10"
     assert settings.discord_gateway_url == "ws://127.0.0.1:8080/gateway"
+    assert settings.feed_poll_minutes == 30
+    assert settings.fetch_timeout == 7
+    assert settings.fetch_max_bytes == 1_000_000
+    assert settings.fetch_allow_loopback is True
 
 
 def test_env_file_is_read(tmp_path: Path) -> None:
@@ -108,6 +116,10 @@ def test_token_is_not_in_repr() -> None:
         ("LOG_LEVEL", "LOUD", "one of DEBUG, INFO"),
         ("DISCORD_API_BASE", "127.0.0.1:8080", "http or https URL"),
         ("DISCORD_GATEWAY_URL", "http://127.0.0.1", "ws or wss URL"),
+        ("FEED_POLL_MINUTES", "0", "minutes from 1 to 1440"),
+        ("FEED_POLL_MINUTES", "1h", "minutes from 1 to 1440"),
+        ("FETCH_TIMEOUT_SECONDS", "600", "seconds from 1 to 300"),
+        ("FETCH_ALLOW_LOOPBACK_FOR_TESTS", "sure", "true or false"),
     ],
 )
 def test_bad_value_names_variable_value_and_expectation(

@@ -6,8 +6,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.digest.compose import Digest, compose
-from bot.store import Store
-from tests.conftest import STORY
+from bot.digest.messages import digest_messages
+from bot.store import Document, Store
+from tests.conftest import REPO, STORY
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -62,3 +63,22 @@ async def test_a_figure_on_nothing_reported_before_moves_no_story(
 
     # Every article is new: there is no earlier figure in the archive to have moved from.
     assert digest.moved == ()
+
+
+async def test_a_fetched_article_is_in_the_digest_with_its_headline_linked_to_its_page(
+    store: Store,
+) -> None:
+    page = (REPO / "tests" / "data" / "web" / "pages" / "opengraph_only.html").read_bytes()
+    before = store.snapshot.generation
+    await store.load_documents(
+        [Document("https://example.org/x", page, "link", "https://example.org/x", "text/html")],
+        label="a link",
+    )
+
+    digest = await written_after(store, before)
+
+    [item] = digest.items
+    assert item.article.url is not None
+    assert item.article.url.startswith("https://news.example.org/world/2024/03/05/")
+    [message] = digest_messages(digest)
+    assert message.pages[0].url == item.article.url

@@ -181,3 +181,15 @@ async def test_addresses_that_are_not_web_pages_are_refused(
 ) -> None:
     with pytest.raises(FetchError, match=why):
         await fetcher.fetch(url)
+
+
+@pytest.mark.parametrize("host", ["2130706433", "127.1", "0x7f.0.0.1"])
+async def test_loopback_written_as_a_legacy_number_is_refused(
+    host: str, local_web: LocalWeb
+) -> None:
+    strict = Fetcher(FetchPolicy(timeout=5.0))
+    local_web.put("/article.html", ARTICLE)
+
+    with pytest.raises(FetchError):
+        await strict.fetch(f"http://{host}:{local_web.port}/article.html")
+    assert local_web.hits["/article.html"] == 0
