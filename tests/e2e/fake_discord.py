@@ -32,6 +32,8 @@ from aiohttp import WSCloseCode, WSMsgType, web
 Json = dict[str, Any]
 
 API_PREFIX = "/api/v10"
+CDN_PATH = "/attachments"
+ATTACHMENT_OPTION, SUB_COMMAND = 11, 1
 GATEWAY_PATH = "/gateway"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 HEARTBEAT_INTERVAL_MS = 41_250
@@ -357,6 +359,7 @@ class FakeDiscord:
         self._catch_all: web.AbstractRoute | None = None
         self._gates: list[Gate] = []
         self._refusals: list[Refusal] = []
+        self.uploads: dict[str, bytes] = {}  # attachment id -> the bytes its URL serves
 
     # --- Life cycle ---------------------------------------------------------------------------
 
@@ -381,6 +384,8 @@ class FakeDiscord:
         ]
         for method, path, handler in routes:
             app.router.add_route(method, api + path, handler)
+        # The CDN an attachment's URL points at, as cdn.discordapp.com serves uploads.
+        app.router.add_get(CDN_PATH + "/{channel_id}/{attachment_id}/{filename}", self._cdn)
         app.router.add_get(GATEWAY_PATH, self._gateway)
         # Last, so that it gets whatever no route above matched.
         self._catch_all = app.router.add_route("*", "/{tail:.*}", self._unknown)
@@ -539,25 +544,40 @@ class FakeDiscord:
         focused: str | None = None,
     ) -> Json:
         """INTERACTION_CREATE data for a synced guild command, as Discord sends it."""
-        command = self.synced_command(name)
-        declared = {option["name"]: option for option in command.get("options", [])}
+        group, _, sub = name.partition(" ")
+        command = self.synced_command(group)
+        declared_options = command.get("options", [])
+        if sub:  # a group's subcommand, "feed add": its options are the subcommand's
+            leaf = next(o for o in declared_options if o["name"] == sub)
+            declared_options = leaf.get("options", [])
+        declared = {option["name"]: option for option in declared_options}
         data_options = []
+        resolved: Json = {}
         for option_name, value in options.items():
             if option_name not in declared:
                 raise KeyError(f"/{name} has no option {option_name!r}: {sorted(declared)}")
             item: Json = {"name": option_name, "type": declared[option_name]["type"]}
+            if item["type"] == ATTACHMENT_OPTION:
+                assert isinstance(value, tuple), "an attachment is (filename, bytes)"
+                attachment = self.upload(*value)
+                resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+                value = attachment["id"]
             item["value"] = value
             if option_name == focused:
                 item["focused"] = True
             data_options.append(item)
+        if sub:
+            data_options = [{"name": sub, "type": SUB_COMMAND, "options": data_options}]
         data: Json = {
             "id": command["id"],
-            "name": name,
+            "name": group,
             "type": command.get("type", 1),
             "guild_id": str(GUILD_ID),
         }
         if data_options:
             data["options"] = data_options
+        if resolved:
+            data["resolved"] = resolved
         is_owner = user["id"] == str(OWNER_ID)
         permissions = ALL_PERMISSIONS if is_owner else EVERYONE_PERMISSIONS
         return {
@@ -581,6 +601,27 @@ class FakeDiscord:
             "context": 0,
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
+
+    def upload(self, filename: str, data: bytes) -> Json:
+        """An attachment as Discord resolves it in an interaction: its URL on the fake's CDN."""
+        attachment_id = str(self.snowflake())
+        self.uploads[attachment_id] = data
+        url = f"http://127.0.0.1:{self.port}{CDN_PATH}/{CHANNEL_ID}/{attachment_id}/{filename}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": "text/html" if filename.endswith(".html") else "text/plain",
+            "ephemeral": True,
+        }
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        data = self.uploads.get(request.match_info["attachment_id"])
+        if data is None:
+            return web.Response(status=404, text="Not found")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     def synced_command(self, name: str, guild_id: int = GUILD_ID) -> Json:
         for command in self.commands.get(guild_id, []):
@@ -692,7 +733,7 @@ class FakeDiscord:
         request[RECORDED] = recorded
         # Interaction callbacks and webhooks are authorised by their token, the rest by the bot's.
         known = request.match_info.route is not self._catch_all
-        needs_token = known and not path.startswith(("/interactions/", "/webhooks/"))
+        needs_token = known and not path.startswith(("/interactions/", "/webhooks/", CDN_PATH))
         if needs_token and recorded.authorization != f"Bot {self.token}":
             response = self._error(request, 401, 0, "401: Unauthorized")
         else:
