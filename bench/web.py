@@ -15,7 +15,9 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+from bot.articles import KYIV
 from bot.articles.html import extract_page
 from bot.desk import Desk, SeedsFolder
 from bot.desk.ingest import IngestAnswer, ingest_url
@@ -23,7 +25,7 @@ from bot.desk.polling import ENTRIES_PER_POLL
 from bot.desk.service import Web
 from bot.store import Requester, Store
 from bot.web import FetchPolicy
-from tests.conftest import KYIV, REPO
+from tests.conftest import REPO
 from tests.local_web import WEB_DATA, LocalWeb
 
 BY = Requester("bench")
@@ -68,7 +70,7 @@ def feed_of(web: LocalWeb, count: int) -> str:
     return web.put("/bench.xml", body, "application/rss+xml")
 
 
-async def loop_held(work: asyncio.Future[object]) -> float:
+async def loop_held(work: asyncio.Future[Any]) -> float:
     """The longest the event loop went without running a 1 ms ticker while `work` ran."""
     longest = 0.0
     while not work.done():
