@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import trafilatura
@@ -27,6 +28,7 @@ _MARKUP = re.compile(rb"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<article
 # Meta tags that say when a page was published or changed, in the order they are trusted.
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "datePublished")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified")
+MAX_URL = 2000  # longer addresses are no page's own; Discord refuses them as links
 LISTED_ARTICLES = 3  # a page of that many <article> teasers is a front page or an index
 
 
@@ -43,7 +45,6 @@ class PageFacts:
     modified: datetime | None = None
     author: str | None = None
     url: str | None = None
-    site: str | None = None
 
 
 def extract_page(
@@ -156,14 +157,15 @@ def _page_facts(tree: Any, document: Extracted, url: str | None) -> PageFacts:
     if published is None and document.date:
         published = _first_time([document.date])  # trafilatura's guess: a day, no time
     canonical = tree.xpath("//link[@rel='canonical']/@href")
+    address = web_address(
+        (canonical[0] if canonical else None) or meta.get("og:url") or linked.get("url"), url
+    )
     return PageFacts(
         title=_clean(linked.get("headline") or meta.get("og:title") or document.title or None),
         published=published,
         modified=modified,
         author=_clean(_author(linked) or meta.get("author") or document.author or None),
-        url=_clean((canonical[0] if canonical else None) or meta.get("og:url") or linked.get("url"))
-        or url,
-        site=_clean(meta.get("og:site_name") or document.sitename or None),
+        url=address or url,
     )
 
 
@@ -177,6 +179,18 @@ def _declared_kind(tree: Any) -> str | None:
         return f"a {kind}"
     listed = len(tree.xpath("//article"))
     return f"a list of {listed} articles" if listed >= LISTED_ARTICLES else None
+
+
+def web_address(value: Any, base: str | None) -> str | None:
+    """The page's own address, read against where it came from, if it is a web address: a
+    page is not trusted to give one (headlines and the digest link to it)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    address = urljoin(base or "", " ".join(value.split()))
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(address) > MAX_URL:
+        return None
+    return address
 
 
 def _meta(tree: Any) -> dict[str, str]:

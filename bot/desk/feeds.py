@@ -52,6 +52,7 @@ class FeedAdded(Answer):
     kind: ClassVar[str] = "feed-added"
     feed: FeedRow
     poll: PollResult
+    minutes: int  # between two polls
 
     def text(self) -> str:
         return (
@@ -63,7 +64,7 @@ class FeedAdded(Answer):
             heading(f"Following: {self.feed.name}"),
             f"{escape(self.feed.url)}\n\nFirst poll: {escape(self.poll.summary())}.\n"
             "Its articles in this first poll are not announced; the next new ones are.",
-            footer=f"feed #{self.feed.id} · polled every few minutes",
+            footer=f"feed #{self.feed.id} · polled every {plural(self.minutes, 'minute')}",
         )
         return Reply((page,), ephemeral=True)
 
@@ -140,7 +141,7 @@ class FeedList(Answer):
             error = escape(clip(self._error(feed), 300))
             fields.append(
                 Field(
-                    clip(f"#{feed.id} {feed.name}", 256),
+                    clip(f"#{feed.id} {escape(feed.name)}", 256),
                     f"Last fetch: {when_markup(feed.fetched_at)}\n"
                     f"Last new entry: {when_markup(feed.new_entry_at)}\n"
                     f"Last error: {error}\nNext poll: {when_markup(feed.next_poll_at)}",
@@ -254,7 +255,8 @@ async def feed_add(desk: Desk, url: str, *, by: Requester) -> Answer:
     if result.error is not None:
         await desk.store.feeds.remove(feed.id)
         return UserError(f"Cannot follow {url}: {result.error}. Nothing was added.")
-    return FeedAdded(await desk.store.feeds.get(feed.id) or feed, result)
+    minutes = round(desk.web.feed_interval / 60)
+    return FeedAdded(await desk.store.feeds.get(feed.id) or feed, result, minutes)
 
 
 async def feed_list(desk: Desk, *, status: bool = False) -> FeedList:

@@ -177,35 +177,38 @@ class Poller:
         """Fetch the entries' pages and load them in one load; the entries to record. An entry
         whose page could not be fetched is not recorded, so the next poll tries it again; one
         whose page is no article is recorded without one, until the feed changes it."""
-        documents: dict[str, tuple[Entry, Document]] = {}
+        documents: dict[str, Document] = {}
+        entries_of: dict[str, list[Entry]] = {}  # two entries may link the same page
         for entry in entries:
-            document = await self._document(session, entry, result)
+            document = documents.get(entry.link or "") or await self._document(
+                session, entry, result
+            )
             if document is not None:
-                documents[document.key] = (entry, document)
+                documents[document.key] = document
+                entries_of.setdefault(document.key, []).append(entry)
         if not documents:
             return []
         name = feed.title or feed.url
         report = await load_documents(
-            self.desk,
-            [document for _, document in documents.values()],
-            label=f"feed {name}",
-            by=Requester(f"feed {name}"),
+            self.desk, list(documents.values()), label=f"feed {name}", by=Requester(f"feed {name}")
         )
         if isinstance(report, UserError):
             result.entry_errors.append(report.message)
             return []
         seen = []
         for file in report.files:
-            entry, _ = documents[file.file_name]
             if file.outcome == "failed":
-                result.entry_errors.append(f"{entry.link or entry.key}: {file.reason}")
+                result.entry_errors.append(f"{file.file_name}: {file.reason}")
             elif file.outcome == "added" and file.article_id is not None:
                 result.added.append(file.article_id)
             elif file.outcome == "updated" and file.article_id is not None:
                 result.updated.append(file.article_id)
             else:
                 result.unchanged += 1
-            seen.append(SeenEntry(entry.key, entry.link, entry.version, file.article_id))
+            seen += [
+                SeenEntry(entry.key, entry.link, entry.version, file.article_id)
+                for entry in entries_of[file.file_name]
+            ]
         return seen
 
     async def _document(

@@ -63,7 +63,6 @@ class Fetched:
     body: bytes
     etag: str | None = None
     last_modified: str | None = None
-    charset: str | None = None  # as the server declared it
 
     @property
     def not_modified(self) -> bool:
@@ -236,4 +235,4 @@ class Session:
             body += chunk
             if len(body) > cap:
                 raise FetchError(f"too large: over the limit of {cap:,} bytes")
-        return Fetched(url, 200, content_type, bytes(body), etag, modified, answer.charset)
+        return Fetched(url, 200, content_type, bytes(body), etag, modified)

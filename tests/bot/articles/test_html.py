@@ -97,3 +97,23 @@ def test_a_page_of_teasers_that_does_not_say_what_it_is_is_no_article() -> None:
 def test_an_empty_page_is_no_article(data: bytes) -> None:
     with pytest.raises(ExtractionError):
         extract_page(data)
+
+
+@pytest.mark.parametrize(
+    ("canonical", "kept"),
+    [
+        ("javascript:alert(1)", None),
+        ("/world/2024/03/05/story/", "https://news.example.org/world/2024/03/05/story/"),
+        ("https://news.example.org/" + "a" * 3000, None),
+    ],
+)
+def test_only_a_web_address_the_page_gives_is_kept(canonical: str, kept: str | None) -> None:
+    page = read("pages/opengraph_only.html").decode()
+    page = re.sub(
+        r'<link rel="canonical" href="[^"]*"', f'<link rel="canonical" href="{canonical}"', page
+    )
+    page = re.sub(r'<meta property="og:url"[^>]*>', "", page)
+
+    article = extract_page(page.encode(), url="https://news.example.org/fetched")
+
+    assert article.url == (kept or "https://news.example.org/fetched")

@@ -12,7 +12,7 @@ from bot.desk.feeds import FeedAdded, FeedList, PollAnswer
 from bot.desk.service import Web
 from bot.store import Requester, Store
 from tests.conftest import LOOPBACK
-from tests.local_web import FEEDS, LocalWeb, entry_titles, publish_feed
+from tests.local_web import FEEDS, WEB_DATA, LocalWeb, entry_titles, publish_feed
 
 MODERATOR = Requester("moderator", 7, 9)
 
@@ -265,3 +265,28 @@ async def test_the_loop_reads_nothing_until_a_feed_is_due_or_another_process_add
     [result] = results
     assert len(result.added) == 2
     assert await web_desk.poller.poll_due() is None  # the next poll is ten minutes away
+
+
+async def test_two_entries_that_link_the_same_page_load_it_once_and_are_both_remembered(
+    web_desk: Desk, local_web: LocalWeb
+) -> None:
+    link = local_web.put(
+        "/one.html", (WEB_DATA / "feeds" / "articles" / "seoul-7000.html").read_bytes()
+    )
+    items = "".join(
+        f"<item><title>Seoul: 7,000 ({n})</title><link>{link}</link><guid>g-{n}</guid></item>"
+        for n in (1, 2)
+    )
+    url = local_web.put(
+        "/twice.xml",
+        f"<rss version='2.0'><channel><title>T</title>{items}</channel></rss>",
+        "application/rss+xml",
+    )
+
+    added = await follow(web_desk, url)
+    local_web.put("/twice.xml", local_web.served["/twice.xml"].body + b" ", "application/rss+xml")
+    [again] = (await poll(web_desk)).results
+
+    assert len(added.poll.added) == 1
+    assert local_web.hits["/one.html"] == 1
+    assert (again.added, again.updated, again.unchanged) == ([], [], 2)
