@@ -8,7 +8,7 @@ import contextlib
 import dataclasses
 import logging
 import sqlite3
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -282,25 +282,12 @@ class Store:
         `wait` is false and another load is running, StoreError when the database cannot take
         the load, and LoadStopped when the process shut down during it.
         """
-        if not wait and self._load_lock.locked():
-            raise LoadInProgress("a load of the articles is already running")
-        async with self._load_lock:
-            started = self.clock()
-            try:
-                if self._stopping:
-                    raise LoadStopped("the bot is shutting down")
-                for _ in range(LOAD_ATTEMPTS - 1):
-                    with contextlib.suppress(StaleRead):
-                        return await self._load(
-                            Path(folder), timezone, max_bytes, by, allow_removals
-                        )
-                return await self._load(Path(folder), timezone, max_bytes, by, allow_removals)
-            except (StoreError, LoadStopped) as error:
-                stopped = LoadReport(str(folder), (), started, 0.0, refused=str(error))
-                # The audit row of a load that could not be done, when the database takes it.
-                with contextlib.suppress(StoreError):
-                    await self.db.execute_write(*audit_row(stopped, by, failed=True))
-                raise
+        return await self._locked_load(
+            str(folder),
+            by,
+            wait,
+            lambda: self._load(Path(folder), timezone, max_bytes, by, allow_removals),
+        )
 
     async def load_documents(
         self,
@@ -318,6 +305,22 @@ class Store:
         its bytes are). One that fails to parse is only reported: nothing of it is written.
         Raises as `load_folder` does.
         """
+        return await self._locked_load(
+            label,
+            by,
+            wait,
+            lambda: self._load(label, timezone, DEFAULT_MAX_BYTES, by, False, documents),
+        )
+
+    async def _locked_load(
+        self,
+        label: str,
+        by: Requester,
+        wait: bool,
+        attempt: Callable[[], Coroutine[Any, Any, LoadReport]],
+    ) -> LoadReport:
+        """One load at a time, tried again when another process wrote meanwhile; the audit row
+        of a load that could not be done is written too, when the database takes it."""
         if not wait and self._load_lock.locked():
             raise LoadInProgress("a load of the articles is already running")
         async with self._load_lock:
@@ -327,10 +330,8 @@ class Store:
                     raise LoadStopped("the bot is shutting down")
                 for _ in range(LOAD_ATTEMPTS - 1):
                     with contextlib.suppress(StaleRead):
-                        return await self._load(
-                            label, timezone, DEFAULT_MAX_BYTES, by, False, documents
-                        )
-                return await self._load(label, timezone, DEFAULT_MAX_BYTES, by, False, documents)
+                        return await attempt()
+                return await attempt()
             except (StoreError, LoadStopped) as error:
                 stopped = LoadReport(label, (), started, 0.0, refused=str(error))
                 with contextlib.suppress(StoreError):
