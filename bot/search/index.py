@@ -8,6 +8,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from bot.fuzzy import lookalikes, typo_cutoff
 from bot.search.analysis import STOPWORDS, analyze, stem
@@ -46,7 +47,8 @@ class SearchIndex:
     """An inverted index from terms to facts, each posting list ordered by BM25 impact.
 
     Lists are cut at POSTINGS_KEPT, so a query touches a few hundred facts whatever the size of
-    the store. The whole index is rebuilt from the stored terms when the articles change.
+    the store. A load that changes a few articles updates the lists of their terms (`updated`);
+    one that changes many rebuilds the whole index from the stored terms (`build`).
     """
 
     postings: dict[str, array[int]] = field(default_factory=dict)
@@ -108,9 +110,102 @@ class SearchIndex:
         return index
 
     def rows(self) -> Iterator[tuple[str, int, bytes, str]]:
-        for term, postings in self.postings.items():
-            blob = postings.tobytes() + self.impacts[term].tobytes()
-            yield term, self.df[term], blob, self.surface.get(term, term)
+        return self.term_rows(list(self.postings))
+
+    def updated(
+        self,
+        removed: Sequence[tuple[int, str]],
+        added: Sequence[tuple[int, str]],
+        surface: dict[str, str],
+    ) -> tuple[SearchIndex, set[str]]:
+        """A new index with `removed` facts taken out and `added` ones put in, and the terms
+        whose posting lists changed; this one stays as it is, for the readers that hold it.
+
+        Only the touched terms' lists are rebuilt. Impacts already stored keep the average
+        length they were computed with, and a list cut at POSTINGS_KEPT that loses a fact is
+        not refilled from below the cut: both drift a little, and a full build (the loader
+        makes one when a load changes many facts) sets them right.
+        """
+        removed_tokens = {fact_id: terms.split() for fact_id, terms in removed}
+        added_tokens = [(fact_id, terms.split()) for fact_id, terms in added]
+        fact_count = self.fact_count - len(removed_tokens) + len(added_tokens)
+        total = self.average_length * self.fact_count
+        total += sum(len(t) for _, t in added_tokens) - sum(map(len, removed_tokens.values()))
+        average = total / fact_count if fact_count > 0 else 1.0
+        gone: dict[str, set[int]] = defaultdict(set)
+        for fact_id, tokens in removed_tokens.items():
+            for term in set(tokens):
+                gone[term].add(fact_id)
+        new: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for fact_id, tokens in added_tokens:
+            norm = K1 * (1 - B + B * len(tokens) / average)
+            for term, tf in Counter(tokens).items():
+                new[term].append((fact_id, tf * (K1 + 1) / (tf + norm)))
+        index = SearchIndex(
+            dict(self.postings),
+            dict(self.impacts),
+            dict(self.df),
+            {**self.surface, **{t: w for t, w in surface.items() if t in new}},
+            max(fact_count, 0),
+            average,
+        )
+        touched = set(gone) | set(new)
+        for term in touched:
+            ids = self.postings.get(term, array("q"))
+            impacts = self.impacts.get(term, array("f"))
+            dropped = gone.get(term, set())
+            joining = new.get(term, [])
+            df = self.df.get(term, 0) - len(dropped) + len(joining)
+            full = len(ids) >= POSTINGS_KEPT
+            if full and not any(i in dropped for i in ids):
+                # A full list keeps its facts unless a new one weighs more than its last.
+                joining = [posting for posting in joining if posting[1] > impacts[-1]]
+                if not joining and df > 0:
+                    index.df[term] = df
+                    continue
+            kept = [
+                posting for posting in zip(ids, impacts, strict=True) if posting[0] not in dropped
+            ]
+            merged = sorted(kept + joining, key=itemgetter(1), reverse=True)
+            if df <= 0 or not merged:
+                for table in (index.postings, index.impacts, index.df, index.surface):
+                    table.pop(term, None)
+                continue
+            merged = merged[:POSTINGS_KEPT]
+            index.postings[term] = array("q", (i for i, _ in merged))
+            index.impacts[term] = array("f", (w for _, w in merged))
+            index.df[term] = df
+        index.vocabulary_keys = self._vocabulary_after(
+            {t for t in touched if t in index.df and t not in self.df},
+            {t for t in touched if t in self.df and t not in index.df},
+        )
+        return index, touched
+
+    def term_rows(self, terms: Iterable[str]) -> Iterator[tuple[str, int, bytes, str]]:
+        """The stored rows of `terms`, those still in the index."""
+        for term in terms:
+            postings = self.postings.get(term)
+            if postings is not None:
+                blob = postings.tobytes() + self.impacts[term].tobytes()
+                yield term, self.df[term], blob, self.surface.get(term, term)
+
+    def _vocabulary_after(
+        self, new: set[str], gone: set[str]
+    ) -> dict[tuple[int, int, str], list[str]]:
+        """The typo look-up keys with words added and taken out; lists not touched are shared
+        with this index, which never changes them."""
+        if not new and not gone:
+            return self.vocabulary_keys
+        keys = dict(self.vocabulary_keys)
+        for term in new | gone:
+            if len(term) < 2:
+                continue
+            for key in ((len(term), 0, term[0]), (len(term), 1, term[1])):
+                words_ = [w for w in keys.get(key, []) if w not in gone]
+                if term in new:
+                    words_.append(term)
+                keys[key] = words_
+        return keys
 
     def _index_vocabulary(self) -> None:
         keys: dict[tuple[int, int, str], list[str]] = defaultdict(list)

@@ -49,6 +49,11 @@ __all__ = ["Batch", "Load", "claimant_of", "group_stories", "story_keys", "title
 
 log = logging.getLogger(__name__)
 
+# A load that writes or removes at most this many articles updates the search index in place;
+# a bigger one rebuilds it, which costs less than updating most of its lists one by one.
+INCREMENTAL_ARTICLES = 500
+ID_CHUNK = 500  # ids per IN (...) list
+
 
 class Load:
     """One load of `folder`, or of `documents` (pages, uploads) named by `folder` in its
@@ -65,9 +70,13 @@ class Load:
         started: datetime,
         stopping: Callable[[], bool],
         documents: Sequence[Document] | None = None,
+        base: tuple[int, SearchIndex] | None = None,
     ) -> None:
         self.db = db
         self.folder = folder
+        # The index readers have, at its generation: what a small load updates in place.
+        self.base = base
+        self.written_ids: list[int] = []
         self.documents = {d.key: d for d in documents} if documents is not None else None
         self.timezone = timezone
         self.max_bytes = max_bytes
@@ -174,9 +183,14 @@ class Load:
         known: dict[str, tuple[str, int]],
         generation: int,
     ) -> tuple[int, SearchIndex] | None:
+        rewritten = [known[c.file_name][1] for c in to_parse if c.file_name in known]
         async with self.db.write_lock:
             return await self._write(
-                parse_all(to_parse, self.timezone.key), removed_ids, known, generation
+                parse_all(to_parse, self.timezone.key),
+                removed_ids,
+                known,
+                generation,
+                rewritten if len(to_parse) + len(removed_ids) <= INCREMENTAL_ARTICLES else None,
             )
 
     async def _write(
@@ -185,10 +199,12 @@ class Load:
         removed_ids: list[int],
         known: dict[str, tuple[str, int]],
         generation: int,
+        rewritten: list[int] | None,
     ) -> tuple[int, SearchIndex] | None:
-        """Write parsed articles as they come, removals, the rebuilt index and the audit row:
-        one transaction. The index written, and its generation, are returned (None when only
-        the audit row was).
+        """Write parsed articles as they come, removals, the index and the audit row: one
+        transaction. The index written, and its generation, are returned (None when only the
+        audit row was). `rewritten` are the stored articles the load may write again, when it
+        is small enough to update the index in place (None: rebuild it).
 
         A file that failed to parse is only reported; its stored version stays as it was.
         Raises StaleRead when another process wrote articles after `known` was read.
@@ -199,6 +215,10 @@ class Load:
         try:
             if await self.db.generation() != generation:
                 raise StaleRead
+            base = self.base[1] if self.base and self.base[0] == generation else None
+            before: Indexed | None = None
+            if base is not None and rewritten is not None:
+                before = await Indexed.read(db, [*rewritten, *removed_ids])
             if removed_ids:
                 await db.executemany(
                     "DELETE FROM articles WHERE id = ?", [(i,) for i in removed_ids]
@@ -207,7 +227,11 @@ class Load:
             surface: dict[str, str] = {}
             async with contextlib.aclosing(parsed_chunks) as chunks:
                 changed = await self._write_chunks(chunks, known, written, surface) or changed
-            index = await self._rebuild_index(surface) if changed else None
+            index = None
+            if changed and base is not None and before is not None:
+                index = await self._update_index(base, before, removed_ids, surface)
+            elif changed:
+                index = await self._rebuild_index(surface)
             await db.execute(*audit_row(self.report(), self.by))
             if self.stopping():
                 raise LoadStopped("the bot is shutting down")
@@ -267,7 +291,53 @@ class Load:
             await batch.write(db)
             changed = changed or batch.articles > 0
         await group_stories(db, written_ids)
+        self.written_ids = written_ids
         return changed
+
+    async def _update_index(
+        self,
+        base: SearchIndex,
+        before: Indexed,
+        removed_ids: list[int],
+        surface: dict[str, str],
+    ) -> SearchIndex:
+        """The readers' index with what this load changed, written in its transaction: the
+        facts of the articles it wrote, removed, or whose copy became (or stopped being) the
+        one that is found."""
+        db = self.db.writer
+        replaced = await replaced_articles(db)
+        # Whose facts go: those found before, of articles written, removed or replaced now.
+        leaving = set(self.written_ids) | set(removed_ids) | (replaced - before.replaced)
+        # Whose facts come: articles written, and copies found again, unless replaced now.
+        arriving = (set(self.written_ids) | (before.replaced - replaced)) - replaced
+        arriving -= set(removed_ids)
+        gone = [
+            fact for article in leaving - before.replaced for fact in before.facts.get(article, [])
+        ]
+        # An article replaced now that this load did not write: its facts are as stored.
+        unwritten = (replaced - before.replaced) - set(self.written_ids) - set(removed_ids)
+        if unwritten:
+            gone += [
+                f
+                for facts in (await Indexed.read(db, list(unwritten))).facts.values()
+                for f in facts
+            ]
+        coming = [
+            f for facts in (await Indexed.read(db, list(arriving))).facts.values() for f in facts
+        ]
+        index, touched = await asyncio.to_thread(base.updated, gone, coming, surface)
+        rows = list(index.term_rows(touched))
+        kept = {row[0] for row in rows}
+        await db.executemany(
+            "DELETE FROM search_terms WHERE term = ?", [(t,) for t in touched if t not in kept]
+        )
+        await db.executemany("INSERT OR REPLACE INTO search_terms VALUES (?, ?, ?, ?)", rows)
+        await db.execute(
+            "UPDATE search_meta SET generation = generation + 1, fact_count = ?,"
+            " average_length = ?",
+            (index.fact_count, index.average_length),
+        )
+        return index
 
     async def _rebuild_index(self, surface: dict[str, str]) -> SearchIndex:
         """The search index over every stored fact, written in the load's transaction."""
@@ -292,6 +362,35 @@ class Load:
             (index.fact_count, index.average_length),
         )
         return index
+
+
+async def replaced_articles(db: aiosqlite.Connection) -> set[int]:
+    """The articles an update replaced: kept, but not found."""
+    rows = await db.execute_fetchall("SELECT id FROM articles WHERE replaced_by IS NOT NULL")
+    return {int(row[0]) for row in rows}
+
+
+@dataclass(slots=True)
+class Indexed:
+    """Some articles' facts as the index knows them (id, terms), and which articles are
+    replaced copies, as they were when read."""
+
+    facts: dict[int, list[tuple[int, str]]]
+    replaced: set[int]
+
+    @classmethod
+    async def read(cls, db: aiosqlite.Connection, article_ids: list[int]) -> Indexed:
+        facts: dict[int, list[tuple[int, str]]] = {}
+        for start in range(0, len(article_ids), ID_CHUNK):
+            chunk = article_ids[start : start + ID_CHUNK]
+            rows = await db.execute_fetchall(
+                f"SELECT article_id, id, terms FROM facts WHERE article_id IN"
+                f" ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for article, fact, terms in rows:
+                facts.setdefault(int(article), []).append((int(fact), str(terms)))
+        return cls(facts, await replaced_articles(db))
 
 
 class Ids:

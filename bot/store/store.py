@@ -356,6 +356,7 @@ class Store:
             started=self.clock(),
             stopping=lambda: self._stopping,
             documents=documents,
+            base=(self.snapshot.generation, self.snapshot.index),
         )
         built = await load.run(allow_removals=allow_removals)
         if load.refused is not None:
