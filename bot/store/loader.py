@@ -186,7 +186,7 @@ class Load:
         rewritten = [known[c.file_name][1] for c in to_parse if c.file_name in known]
         async with self.db.write_lock:
             return await self._write(
-                parse_all(to_parse, self.timezone.key),
+                parse_all(to_parse, self.timezone.key, self.max_bytes),
                 removed_ids,
                 known,
                 generation,

@@ -144,23 +144,54 @@ def read_folder(folder: Path, max_bytes: int) -> list[Candidate]:
                     f"too large: {info.st_size:,} bytes, the limit is {max_bytes:,} bytes"
                 )
                 continue
-            with path.open("rb") as handle:
-                data = handle.read(max_bytes + 1)
-            if len(data) > max_bytes:  # it grew since stat()
-                candidate.reason = f"too large: over the limit of {max_bytes:,} bytes"
-                continue
-        except OSError as error:
-            candidate.reason = f"cannot be read: {error.strerror or error}"
-            continue
-        candidate.data = data
-        candidate.content_hash = hashed(data)
+            candidate.content_hash = hashed(read_capped(path, info.st_size, max_bytes))
+        except (OSError, TooLarge) as error:
+            candidate.reason = refusal(error)
     return found
 
 
-async def parse_all(candidates: list[Candidate], zone: str) -> AsyncGenerator[list[Parsed], None]:
+class TooLarge(ValueError):
+    """A file grew past the size limit after it was listed."""
+
+
+def read_capped(path: Path, size: int, max_bytes: int) -> bytes:
+    """The file's bytes, `size` being what stat() said; TooLarge when it has grown past
+    `max_bytes` since.
+
+    The read asks for the size stat() gave, not for the limit: a 2 MB request for each small
+    file leaves the allocator one memory mapping per file, and a process has 65,530 at most.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(size + 1)
+        if len(data) > size:  # it grew since stat()
+            data += handle.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
+        raise TooLarge(f"too large: over the limit of {max_bytes:,} bytes")
+    return data
+
+
+def refusal(error: OSError | TooLarge) -> str:
+    if isinstance(error, TooLarge):
+        return str(error)
+    return f"cannot be read: {error.strerror or error}"
+
+
+async def parse_all(
+    candidates: list[Candidate], zone: str, max_bytes: int
+) -> AsyncGenerator[list[Parsed], None]:
     """Parsed files in chunks, as they are ready: in worker processes when there are many."""
-    jobs = [
-        (c.file_name, c.data or b"", c.content_hash or "", zone, c.html, c.url) for c in candidates
+    jobs: list[Job] = [
+        (
+            c.file_name,
+            str(c.path) if c.data is None and c.path is not None else None,
+            c.data,
+            c.content_hash or "",
+            zone,
+            c.html,
+            c.url,
+            max_bytes,
+        )
+        for c in candidates
     ]
     for candidate in candidates:
         candidate.data = None  # the jobs hold the bytes now; let them go as chunks finish
@@ -209,8 +240,33 @@ def exit_with_parent() -> None:
     ).start()
 
 
-Job = tuple[str, bytes, str, str, bool, str | None]
+# A file is named by its path and read by the process that parses it, so a load of a big
+# folder never holds every file's bytes at once; a page comes with its bytes.
+Job = tuple[str, str | None, bytes | None, str, str, bool, str | None, int]
 
 
 def parse_chunk(jobs: list[Job]) -> list[Parsed]:
-    return [parse_file(*job) for job in jobs]
+    return [parse_job(*job) for job in jobs]
+
+
+def parse_job(
+    file_name: str,
+    path: str | None,
+    data: bytes | None,
+    content_hash: str,
+    zone: str,
+    html: bool,
+    url: str | None,
+    max_bytes: int,
+) -> Parsed:
+    if data is None:
+        assert path is not None
+        try:
+            file = Path(path)
+            data = read_capped(file, file.stat().st_size, max_bytes)
+        except (OSError, TooLarge) as error:
+            return Parsed(file_name, content_hash, None, refusal(error))
+        # What is parsed is what is stored: a file changed since it was hashed is kept with
+        # the hash of the version read here, and the next load sees it as it is.
+        content_hash = hashed(data)
+    return parse_file(file_name, data, content_hash, zone, html, url)

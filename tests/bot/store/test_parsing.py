@@ -8,6 +8,7 @@ import pytest
 import bot.store
 import bot.store.parsing
 from bot.store import Store
+from bot.store.parsing import TooLarge, hashed, parse_job, read_capped, read_folder
 from tests.bot.store.helpers import outcomes
 from tests.conftest import ARTICLES, REPO, SEED
 
@@ -33,6 +34,50 @@ async def test_too_large_file_is_refused_without_being_loaded(store: Store, seed
     failed = {f.file_name: f.reason for f in report.files if f.outcome == "failed"}
     assert failed["huge.txt"] is not None
     assert "too large" in failed["huge.txt"]
+
+
+def memory_mappings() -> int:
+    with Path("/proc/self/maps").open() as maps:
+        return sum(1 for _ in maps)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_reading_a_big_folder_takes_no_memory_mapping_per_file(tmp_path: Path) -> None:
+    # A process has at most 65,530 mappings: one per file stopped a 100,000-file folder.
+    for number in range(2000):
+        (tmp_path / f"{number}.txt").write_text("A short article\n\n" + "word " * 800)
+    before = memory_mappings()
+
+    found = read_folder(tmp_path, max_bytes=2 * 1024 * 1024)
+
+    assert len(found) == 2000
+    assert all(candidate.content_hash for candidate in found)
+    assert memory_mappings() - before < 200
+
+
+def test_a_file_that_grew_past_the_limit_since_it_was_listed_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"word " * 100)
+
+    with pytest.raises(TooLarge):
+        read_capped(path, size=20, max_bytes=100)
+
+    assert read_capped(path, size=20, max_bytes=1000) == b"word " * 100
+
+
+def test_a_file_changed_after_it_was_hashed_is_kept_with_the_hash_of_what_was_parsed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "seed.txt"
+    path.write_bytes(SEED.read_bytes())
+    listed = hashed(path.read_bytes())
+    path.write_bytes(SEED.read_bytes().replace(b"Kim Jong Un", b"Kim Yo Jong"))
+
+    parsed = parse_job("seed.txt", str(path), None, listed, "Europe/Kyiv", False, None, 10**7)
+
+    assert parsed.article is not None
+    assert parsed.content_hash == hashed(path.read_bytes()) != listed
+    assert "Kim Yo Jong" in parsed.article.lead + " ".join(f.text for _, f in parsed.article.facts)
 
 
 async def test_only_article_files_directly_in_the_folder_are_read(
