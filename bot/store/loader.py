@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sqlite3
 from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.articles import Article, Claim
 from bot.search import SearchIndex
 from bot.store.connection import Database
 from bot.store.errors import storage_error
@@ -42,10 +40,10 @@ from bot.store.reports import (
     audit_row,
     removal_refusal,
 )
-from bot.store.stories import group_stories, story_keys
+from bot.store.stories import group_stories
 
-# What a load calls to tell stories apart, named here so a benchmark can time it.
-__all__ = ["Batch", "Load", "claimant_of", "group_stories", "story_keys", "title_from_lead"]
+# What a load calls to group stories, named here so a benchmark can time it.
+__all__ = ["Batch", "Load", "group_stories"]
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +259,7 @@ class Load:
                 raise LoadStopped("the bot is shutting down")
             batch = Batch()
             for item in chunk:
-                if item.article is None:
+                if item.rows is None:
                     self.reports.append(FileReport(item.file_name, "failed", item.error))
                     continue
                 previous = known.get(item.file_name)
@@ -269,7 +267,7 @@ class Load:
                 article_id = previous[1] if previous else ids.take("articles")
                 self.reports.append(
                     FileReport(
-                        item.file_name, outcome, title=item.article.title, article_id=article_id
+                        item.file_name, outcome, title=item.rows.title, article_id=article_id
                     )
                 )
                 document = self.documents.get(item.file_name) if self.documents else None
@@ -286,7 +284,7 @@ class Load:
                         )
                     )
                 written_ids.append(article_id)
-                for term, word in item.surfaces:
+                for term, word in item.rows.surfaces:
                     surface.setdefault(term, word)
             await batch.write(db)
             changed = changed or batch.articles > 0
@@ -437,107 +435,36 @@ class Batch:
         generation: int,
         origin: Origin = "folder",
     ) -> None:
-        """One parsed article's rows: the article (a new row, or its old one updated), its
-        sources, sections, facts, quotes and figures."""
-        article = item.article
-        assert article is not None
+        """One parsed article's rows, given their ids: the article (a new row, or its old one
+        updated), its sources, sections, facts, quotes, figures and story keys."""
+        rows = item.rows
+        assert rows is not None
         self.articles += 1
-        self._add_article(item, article, article_id, new, now.isoformat(), generation, origin)
-        self.sources += [
-            (ids.take("sources"), article_id, n, s.name, s.description, s.text)
-            for n, s in enumerate(article.sources)
-        ]
-        fact_ids = self._add_facts(item, article, article_id, ids)
-        self.quotes += [
-            (ids.take("quotes"), article_id, n, q.text, q.speaker)
-            for n, q in enumerate(article.quotes)
-        ]
-        self.story_keys += [(key, article_id) for key in sorted(story_keys(article))]
-        for n, figure in enumerate(article.figures):
-            figure_fact = fact_ids[figure.fact] if figure.fact is not None else None
-            self.figures.append(
-                (
-                    ids.take("figures"),
-                    article_id,
-                    figure_fact,
-                    n,
-                    figure.text,
-                    figure.qualifier,
-                    figure.value,
-                    figure.unit,
-                    figure.claimant,
-                    figure.when,
-                    figure.sentence,
-                    figure.counted or figure.unit,
-                    figure.of_total,
-                )
-            )
-
-    def _add_article(
-        self,
-        item: Parsed,
-        article: Article,
-        article_id: int,
-        new: bool,
-        stamp: str,
-        generation: int,
-        origin: Origin,
-    ) -> None:
-        published = article.published
-        values = (
-            article.title or title_from_lead(article.lead),
-            published.isoformat() if published else None,
-            published.astimezone(UTC).isoformat() if published else None,
-            article.author,
-            article.photo.caption if article.photo else None,
-            article.photo.credit if article.photo else None,
-            article.lead,
-            article.url,
-            article.updated.astimezone(UTC).isoformat() if article.updated else None,
-            item.content_hash,
-            stamp,
-            generation,
-        )
+        stamp = now.isoformat()
+        values = (*rows.article, item.content_hash, stamp, generation)
         if new:
             self.new_articles.append((article_id, item.file_name, *values, stamp, origin))
         else:
             *fields, content_hash, updated_at, written = values
             self.updated_articles.append((*fields, updated_at, written, content_hash, article_id))
-
-    def _add_facts(self, item: Parsed, article: Article, article_id: int, ids: Ids) -> list[int]:
-        """The sections and their facts, each fact with its index terms and the speaker quoted
-        in it; the facts' ids, in order."""
-        texts = [fact.text for _, fact in article.facts]
-        speakers: dict[int, str] = {}  # a fact's position -> who is quoted in it
-        for quote in article.quotes:
-            at = quote.fact
-            if quote.speaker and at is not None and quote.text in texts[at]:
-                speakers.setdefault(at, quote.speaker)
+        self.sources += [
+            (ids.take("sources"), article_id, n, *source) for n, source in enumerate(rows.sources)
+        ]
         fact_ids: list[int] = []
-        for section_position, section in enumerate(article.sections):
+        for position, (label, kind, facts) in enumerate(rows.sections):
             section_id = ids.take("sections")
-            self.sections.append(
-                (section_id, article_id, section_position, section.label, section.kind)
-            )
-            for fact in section.facts:
-                position = len(fact_ids)
+            self.sections.append((section_id, article_id, position, label, kind))
+            for fact in facts:
                 fact_id = ids.take("facts")
-                terms = item.fact_terms[position] if position < len(item.fact_terms) else ""
-                self.facts.append(
-                    (
-                        fact_id,
-                        article_id,
-                        section_id,
-                        position,
-                        fact.text,
-                        terms,
-                        speakers.get(position),
-                        json.dumps(fact.claim.to_json(), ensure_ascii=False),
-                        claimant_of(fact.claim),
-                    )
-                )
+                self.facts.append((fact_id, article_id, section_id, *fact))
                 fact_ids.append(fact_id)
-        return fact_ids
+        self.quotes += [
+            (ids.take("quotes"), article_id, n, *quote) for n, quote in enumerate(rows.quotes)
+        ]
+        self.story_keys += [(key, article_id) for key in rows.story_keys]
+        for n, (at, *figure) in enumerate(rows.figures):
+            figure_fact = fact_ids[at] if at is not None else None
+            self.figures.append((ids.take("figures"), article_id, figure_fact, n, *figure))
 
     async def write(self, db: aiosqlite.Connection) -> None:
         # An updated article keeps its row, so its id and loaded_at survive; its parts are new.
@@ -571,15 +498,3 @@ class Batch:
         await db.executemany("INSERT INTO story_keys VALUES (?, ?)", self.story_keys)
         # The page as fetched, so that a re-parse after an upgrade needs no refetch.
         await db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", self.pages)
-
-
-def claimant_of(claim: Claim) -> str | None:
-    """Whom "what did X say" finds the fact for: the claimant it names, not the article's
-    sources a fact falls back to."""
-    return claim.claimant if claim.attribution not in ("article sources", "own reporting") else None
-
-
-def title_from_lead(lead: str) -> str:
-    """A title for an article whose headline could not be told: its first words."""
-    words_ = lead.split()
-    return " ".join(words_[:12]) + ("…" if len(words_) > 12 else "")

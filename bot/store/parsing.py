@@ -18,13 +18,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.articles import Article, ExtractionError, extract_bytes
+from bot.articles import ExtractionError, extract_bytes
 from bot.articles.html import HTML_SUFFIXES, extract_page
-from bot.search import STOPWORDS, stem
-from bot.text import words
+from bot.store.article_rows import ArticleRows, article_rows
 
 ACCEPTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -35,14 +34,14 @@ PARSE_CHUNK = 64
 PARSE_TIME_LIMIT = 5.0
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
+    """A file parsed: its article as rows to write, or why it could not be read (a tuple, as
+    it comes back from a worker process)."""
+
     file_name: str
     content_hash: str
-    article: Article | None
+    rows: ArticleRows | None
     error: str | None
-    fact_terms: tuple[str, ...] = ()
-    surfaces: tuple[tuple[str, str], ...] = ()
 
 
 def parse_file(
@@ -53,7 +52,7 @@ def parse_file(
     html: bool = False,
     url: str | None = None,
 ) -> Parsed:
-    """One file's article, with its facts' index terms; a page (`html`) is read as a page,
+    """One file's article, as the rows the store writes; a page (`html`) is read as a page,
     `url` being where it came from."""
     timezone = ZoneInfo(zone)
     try:
@@ -63,17 +62,7 @@ def parse_file(
             article = extract_bytes(data, timezone=timezone, time_limit=PARSE_TIME_LIMIT)
     except ExtractionError as error:
         return Parsed(file_name, content_hash, None, str(error))
-    terms: list[str] = []
-    surfaces: dict[str, str] = {}  # index term -> a word as written, for suggestions
-    for _, fact in article.facts:
-        fact_terms = []
-        for word in words(fact.text):
-            if word not in STOPWORDS:
-                term = stem(word)
-                fact_terms.append(term)
-                surfaces.setdefault(term, word)
-        terms.append(" ".join(fact_terms))
-    return Parsed(file_name, content_hash, article, None, tuple(terms), tuple(surfaces.items()))
+    return Parsed(file_name, content_hash, article_rows(article), None)
 
 
 Origin = Literal["folder", "link", "upload", "feed"]
