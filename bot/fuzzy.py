@@ -4,6 +4,7 @@ look-alike words, and one autocomplete."""
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -135,9 +136,13 @@ class Choice:
 
 
 class Completer:
-    """Autocomplete over choices folded and sorted once: those with a word that starts with the
-    typed text first (found by bisection, in the choices' order), then fuzzy matches among the
-    first FUZZY_POOL choices."""
+    """Autocomplete over choices folded once: those with a word that starts with the typed text
+    first, in the choices' order, then fuzzy matches among the first FUZZY_POOL choices.
+
+    Choices are found through their words: each word, once, with the positions of the choices
+    that have it. Keeping each word's rest of the choice instead, to bisect on, cost 150 MB and
+    a 1.4 s sort over 100,000 titles.
+    """
 
     def __init__(
         self, choices: Sequence[Choice], scorer: Scorer = NAMES, cutoff: float = COMPLETION
@@ -146,26 +151,23 @@ class Completer:
         self.scorer = scorer
         self.cutoff = cutoff
         self.folded = [key(choice.name) for choice in choices]
-        starts = []
+        having: dict[str, array[int]] = {}
         for position, name in enumerate(self.folded):
-            offset = 0
-            for word in name.split(" "):
-                starts.append((name[offset:], position))
-                offset += len(word) + 1
-        starts.sort()
-        self.starts = starts
+            for word in dict.fromkeys(name.split(" ")):
+                found = having.get(word)
+                if found is None:
+                    found = having[word] = array("i")
+                found.append(position)
+        self.words = sorted(having)
+        self.having = [having[word] for word in self.words]
 
     def complete(self, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Choice]:
         folded = key(text)
         if not folded:
             return list(self.choices[:limit])
-        matches: set[int] = set()
-        at = bisect_left(self.starts, (folded, -1))
-        while at < len(self.starts) and self.starts[at][0].startswith(folded):
-            matches.add(self.starts[at][1])
-            at += 1
-        found = heapq.nsmallest(limit, matches)
+        found = self._starting(folded, limit)
         if len(found) < limit:
+            matches = set(found)
             for _, _, position in process.extract(
                 folded,
                 self.folded[:FUZZY_POOL],
@@ -178,6 +180,27 @@ class Completer:
                     found.append(position)
                     matches.add(position)
         return [self.choices[position] for position in found[:limit]]
+
+    def _starting(self, folded: str, limit: int) -> list[int]:
+        """The first `limit` choices, in order, where some word starts the typed text: "kor"
+        finds "North Korea", "kim jo" finds "Kim Jong Un"."""
+        first, space, _ = folded.partition(" ")
+        lists = []
+        at = bisect_left(self.words, first)
+        while at < len(self.words) and self.words[at].startswith(first):
+            if not space or self.words[at] == first:  # a word typed whole is a word whole
+                lists.append(self.having[at])
+            at += 1
+        found: list[int] = []
+        for position in heapq.merge(*lists):
+            if found and found[-1] == position:
+                continue  # two of its words start with what was typed
+            if space and f" {folded}" not in f" {self.folded[position]}":
+                continue
+            found.append(position)
+            if len(found) == limit:
+                break
+        return found
 
 
 def names_agree(typed: str, name: str) -> bool:
