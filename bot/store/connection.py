@@ -63,12 +63,20 @@ class Database:
         [changed] = await self.execute_writes([(sql, args)])
         return changed
 
-    async def execute_writes(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
-        """Statements in one transaction, as `execute_write` runs one; the rows each changed."""
+    async def execute_writes(
+        self,
+        statements: Sequence[tuple[str, Sequence[Any]]],
+        *,
+        many: Sequence[tuple[str, Sequence[Sequence[Any]]]] = (),
+    ) -> list[int]:
+        """Statements in one transaction, as `execute_write` runs one; the rows each changed.
+        `many` are statements run once for each of their rows, first."""
         async with self.write_lock:
             db = self.writer
             await self.begin_write()
             try:
+                for sql, rows in many:
+                    await db.executemany(sql, rows)
                 changed = []
                 for sql, args in statements:
                     cursor = await db.execute(sql, args)

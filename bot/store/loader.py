@@ -23,6 +23,7 @@ from bot.store.errors import storage_error
 from bot.store.parsing import (
     Candidate,
     Document,
+    FileStat,
     Origin,
     Parsed,
     hashed,
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 # a bigger one rebuilds it, which costs less than updating most of its lists one by one.
 INCREMENTAL_ARTICLES = 500
 ID_CHUNK = 500  # ids per IN (...) list
+RESTAT = "UPDATE articles SET file_size = ?, file_mtime_ns = ? WHERE id = ?"
 
 
 class Load:
@@ -84,6 +86,8 @@ class Load:
         self.began = asyncio.get_running_loop().time()
         self.reports: list[FileReport] = []
         self.refused: str | None = None  # why it loaded nothing, when it refused
+        # Unchanged files whose stat changed (touched, or not known yet): size, time, id.
+        self.restat: list[tuple[int, int, int]] = []
 
     def report(self, refused: str | None = None) -> LoadReport:
         """The report so far: every file, sorted, and how long the load has taken."""
@@ -100,13 +104,26 @@ class Load:
         if self.documents is not None:
             return await self._load_documents(reads, generation)
         # The folder's articles only: fetched and uploaded ones are not in the folder, and stay.
-        known = {
-            str(row[0]): (str(row[1]), int(row[2]))
-            for row in await reads.rows(
-                "SELECT file_name, content_hash, id FROM articles WHERE origin = 'folder'"
-            )
+        rows = await reads.rows(
+            "SELECT file_name, content_hash, id, file_size, file_mtime_ns FROM articles"
+            " WHERE origin = 'folder'"
+        )
+        known = {str(row[0]): (str(row[1]), int(row[2])) for row in rows}
+        stats: dict[str, FileStat | None] = {
+            str(row[0]): (int(row[3]), int(row[4])) if row[4] is not None else None for row in rows
         }
-        candidates = await asyncio.to_thread(read_folder, Path(self.folder), self.max_bytes)
+        del rows
+        candidates = await asyncio.to_thread(
+            read_folder,
+            Path(self.folder),
+            self.max_bytes,
+            # A forgotten hash (an upgrade's re-parse) is never taken for the file's.
+            {
+                name: (stat, known[name][0])
+                for name, stat in stats.items()
+                if stat is not None and known[name][0]
+            },
+        )
         to_parse: list[Candidate] = []
         for candidate in candidates:
             previous = known.get(candidate.file_name)
@@ -114,6 +131,8 @@ class Load:
                 self.reports.append(FileReport(candidate.file_name, "failed", candidate.reason))
             elif previous is not None and previous[0] == candidate.content_hash:
                 self.reports.append(FileReport(candidate.file_name, "unchanged"))
+                if candidate.stat is not None and candidate.stat != stats[candidate.file_name]:
+                    self.restat.append((*candidate.stat, previous[1]))
             else:
                 to_parse.append(candidate)
         present = {c.file_name for c in candidates}
@@ -138,7 +157,9 @@ class Load:
             html = str(row[3]) in ("text/html", "application/xhtml+xml")
             to_parse.append(Candidate(str(row[0]), None, body, hashed(body), html=html, url=row[4]))
         if not (to_parse or removed):
-            await self.db.execute_write(*audit_row(self.report(), self.by))
+            await self.db.execute_writes(
+                [audit_row(self.report(), self.by)], many=[(RESTAT, self.restat)]
+            )
             return None
         return await self._parse_and_write(
             to_parse, [known[n][1] for n in removed], known, generation
@@ -230,6 +251,7 @@ class Load:
                 index = await self._update_index(base, before, removed_ids, surface)
             elif changed:
                 index = await self._rebuild_index(surface)
+            await db.executemany(RESTAT, self.restat)
             await db.execute(*audit_row(self.report(), self.by))
             if self.stopping():
                 raise LoadStopped("the bot is shutting down")
@@ -441,7 +463,8 @@ class Batch:
         assert rows is not None
         self.articles += 1
         stamp = now.isoformat()
-        values = (*rows.article, item.content_hash, stamp, generation)
+        size, mtime_ns = item.stat or (None, None)
+        values = (*rows.article, size, mtime_ns, item.content_hash, stamp, generation)
         if new:
             self.new_articles.append((article_id, item.file_name, *values, stamp, origin))
         else:
@@ -473,9 +496,9 @@ class Batch:
             await db.executemany(f"DELETE FROM {table} WHERE article_id = ?", updated)
         await db.executemany(
             "INSERT INTO articles (id, file_name, title, published, published_utc, author,"
-            " photo_caption, photo_credit, lead, url, revised_utc, content_hash, updated_at,"
-            " generation, loaded_at, origin)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " photo_caption, photo_credit, lead, url, revised_utc, file_size, file_mtime_ns,"
+            " content_hash, updated_at, generation, loaded_at, origin)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.new_articles,
         )
         # A forgotten hash marks a re-parse after an upgrade (schemas 7 and 8): the article is
@@ -483,6 +506,7 @@ class Batch:
         await db.executemany(
             "UPDATE articles SET title = ?, published = ?, published_utc = ?, author = ?,"
             " photo_caption = ?, photo_credit = ?, lead = ?, url = ?, revised_utc = ?,"
+            " file_size = ?, file_mtime_ns = ?,"
             " updated_at = CASE content_hash WHEN '' THEN updated_at ELSE ? END,"
             " generation = CASE content_hash WHEN '' THEN generation ELSE ? END,"
             " content_hash = ? WHERE id = ?",

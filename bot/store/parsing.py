@@ -11,9 +11,8 @@ import multiprocessing.connection
 import os
 import stat
 import threading
-from collections.abc import (
-    AsyncGenerator,
-)
+import time
+from collections.abc import AsyncGenerator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -34,6 +33,18 @@ PARSE_CHUNK = 64
 PARSE_TIME_LIMIT = 5.0
 
 
+# A file's size and modification time (ns): when both are as they were, it is the same file.
+FileStat = tuple[int, int]
+# A file changed within this long before it is read may change again without its time
+# changing (timestamps have a coarse tick): its stat is not kept, and the next load reads it.
+RACY_NS = 2_000_000_000
+
+
+def trusted(info: os.stat_result, now_ns: int) -> FileStat | None:
+    """The file's stat, when a later change would show in it."""
+    return (info.st_size, info.st_mtime_ns) if info.st_mtime_ns < now_ns - RACY_NS else None
+
+
 class Parsed(NamedTuple):
     """A file parsed: its article as rows to write, or why it could not be read (a tuple, as
     it comes back from a worker process)."""
@@ -42,6 +53,7 @@ class Parsed(NamedTuple):
     content_hash: str
     rows: ArticleRows | None
     error: str | None
+    stat: FileStat | None = None  # the file's, as it was read (None: not a folder's file)
 
 
 def parse_file(
@@ -96,6 +108,7 @@ class Candidate:
     reason: str | None = None
     html: bool = False
     url: str | None = None
+    stat: FileStat | None = None  # as listed, when it can be trusted
 
 
 class FolderUnavailable(FileNotFoundError):
@@ -106,8 +119,14 @@ def hashed(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_folder(folder: Path, max_bytes: int) -> list[Candidate]:
-    """The article files directly in `folder`, read and hashed; refusals carry their reason."""
+def read_folder(
+    folder: Path, max_bytes: int, known: Mapping[str, tuple[FileStat, str]] | None = None
+) -> list[Candidate]:
+    """The article files directly in `folder`, hashed; refusals carry their reason. A file
+    whose size and time are as `known` says (file name -> stat and hash) is not read: its
+    hash is the known one."""
+    known = known or {}
+    now_ns = time.time_ns()
     if folder.exists() and not folder.is_dir():
         raise FolderUnavailable(f"the seeds folder {folder} is a file, not a folder")
     if not folder.is_dir():
@@ -132,6 +151,11 @@ def read_folder(folder: Path, max_bytes: int) -> list[Candidate]:
                 candidate.reason = (
                     f"too large: {info.st_size:,} bytes, the limit is {max_bytes:,} bytes"
                 )
+                continue
+            candidate.stat = trusted(info, now_ns)
+            previous = known.get(entry.name)
+            if previous is not None and previous[0] == (info.st_size, info.st_mtime_ns):
+                candidate.content_hash = previous[1]
                 continue
             candidate.content_hash = hashed(read_capped(path, info.st_size, max_bytes))
         except (OSError, TooLarge) as error:
@@ -248,14 +272,16 @@ def parse_job(
     url: str | None,
     max_bytes: int,
 ) -> Parsed:
-    if data is None:
-        assert path is not None
-        try:
-            file = Path(path)
-            data = read_capped(file, file.stat().st_size, max_bytes)
-        except (OSError, TooLarge) as error:
-            return Parsed(file_name, content_hash, None, refusal(error))
-        # What is parsed is what is stored: a file changed since it was hashed is kept with
-        # the hash of the version read here, and the next load sees it as it is.
-        content_hash = hashed(data)
-    return parse_file(file_name, data, content_hash, zone, html, url)
+    if data is not None:
+        return parse_file(file_name, data, content_hash, zone, html, url)
+    assert path is not None
+    try:
+        file = Path(path)
+        info = file.stat()  # before the read: a change after it shows as a changed stat
+        data = read_capped(file, info.st_size, max_bytes)
+    except (OSError, TooLarge) as error:
+        return Parsed(file_name, content_hash, None, refusal(error))
+    # What is parsed is what is stored: a file changed since it was hashed is kept with the
+    # hash of the version read here, and the next load sees it as it is.
+    parsed = parse_file(file_name, data, hashed(data), zone, html, url)
+    return parsed._replace(stat=trusted(info, time.time_ns()))

@@ -269,5 +269,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (guild_id, article_id)
     );
     """,
+    # 11: a folder file's size and modification time when it was last read, so that a reload
+    # reads again only the files whose size or time changed (NULL: read it, and hash it).
+    """
+    ALTER TABLE articles ADD COLUMN file_size INTEGER;
+    ALTER TABLE articles ADD COLUMN file_mtime_ns INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

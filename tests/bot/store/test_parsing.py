@@ -1,5 +1,6 @@
 """Reading and parsing the folder's files: refusals, what is read, worker processes."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -187,3 +188,92 @@ def test_parse_workers_exit_when_the_loading_process_is_killed(tmp_path: Path) -
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+def age(folder: Path, seconds: float = 3600) -> None:
+    """Set the folder's files' times to `seconds` ago, past the time a change may not show."""
+    for path in folder.iterdir():
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - int(seconds * 1e9)))
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    real = bot.store.parsing.read_capped
+
+    def spy(path: Path, size: int, max_bytes: int) -> bytes:
+        read.append(path.name)
+        return real(path, size, max_bytes)
+
+    monkeypatch.setattr(bot.store.parsing, "read_capped", spy)
+    return read
+
+
+async def test_files_whose_size_and_time_are_unchanged_are_not_read_again(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(seeds)
+    store = await Store.open(tmp_path / "stat.sqlite3")
+    try:
+        await store.load_folder(seeds)
+        read = counting_reads(monkeypatch)
+
+        report = await store.load_folder(seeds)
+
+        assert report.summary() == "3 unchanged"
+        assert read == []
+    finally:
+        await store.close()
+
+
+async def test_a_file_changed_to_the_same_size_is_read_again_by_its_new_time(
+    tmp_path: Path, seeds: Path
+) -> None:
+    age(seeds)
+    store = await Store.open(tmp_path / "stat.sqlite3")
+    try:
+        await store.load_folder(seeds)
+        seed = seeds / SEED.name
+        seed.write_bytes(seed.read_bytes().replace(b"Kim Jong Un", b"Kim Yo Jong"))  # same size
+
+        report = await store.load_folder(seeds)
+
+        assert outcomes(report)[SEED.name] == "updated"
+    finally:
+        await store.close()
+
+
+async def test_a_change_too_soon_after_a_read_to_show_in_the_files_time_is_still_found(
+    tmp_path: Path, seeds: Path
+) -> None:
+    store = await Store.open(tmp_path / "stat.sqlite3")
+    try:
+        await store.load_folder(seeds)  # the files were written just now
+        seed = seeds / SEED.name
+        before = seed.stat()
+        seed.write_bytes(seed.read_bytes().replace(b"Kim Jong Un", b"Kim Yo Jong"))
+        os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same tick
+
+        report = await store.load_folder(seeds)
+
+        assert outcomes(report)[SEED.name] == "updated"
+    finally:
+        await store.close()
+
+
+async def test_files_read_before_their_time_could_be_trusted_are_not_read_once_it_can(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await Store.open(tmp_path / "stat.sqlite3")
+    try:
+        await store.load_folder(seeds)  # too recent: read again, and its time kept, next load
+        age(seeds)
+        assert (await store.load_folder(seeds)).summary() == "3 unchanged"
+        read = counting_reads(monkeypatch)
+
+        report = await store.load_folder(seeds)
+
+        assert report.summary() == "3 unchanged"
+        assert read == []
+    finally:
+        await store.close()
