@@ -8,7 +8,7 @@ import contextlib
 import dataclasses
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Collection, Coroutine, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -168,10 +168,15 @@ class Store:
         return await self._refresh()
 
     async def _refresh(
-        self, built: tuple[int, SearchIndex] | None = None, *, after_checkpoint: bool = False
+        self,
+        built: tuple[int, SearchIndex] | None = None,
+        written: Collection[int] | None = None,
+        *,
+        after_checkpoint: bool = False,
     ) -> bool:
         """A new snapshot from a new pinned view; `built` is the index a load of this process
-        wrote at that generation, used instead of reading it back."""
+        wrote at that generation, used instead of reading it back, and `written` the articles
+        it wrote, the only ones read again when nothing else wrote since."""
         wal = wal_state(self.path)  # before the view begins: a write after it shows next time
         db = await self._view()
         try:
@@ -182,7 +187,8 @@ class Store:
                 fresh = dataclasses.replace(current, read=view)  # same articles: same memo
             else:
                 index = built[1] if built is not None and built[0] == generation else None
-                fresh = await read_snapshot(view, index)
+                after = (current, written) if written is not None else None
+                fresh = await read_snapshot(view, index, after)
         except BaseException:
             await self._release(db)
             raise
@@ -363,7 +369,13 @@ class Store:
             return load.report(load.refused)
         # Another process on the same database may have loaded too: read what is there.
         if built is not None or await self.db.generation() != self.snapshot.generation:
-            await self._refresh(built)
+            # What it wrote is all that changed when no other load came before or after it.
+            own = (
+                built is not None
+                and built[0] == self.snapshot.generation + 1
+                and await self.db.generation() == built[0]
+            )
+            await self._refresh(built, set(load.written_ids) if own else None)
         report = load.report()
         log.info("loaded %s: %s in %.2fs", folder, report.summary(), report.seconds)
         for file in report.files:

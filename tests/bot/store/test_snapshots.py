@@ -10,9 +10,10 @@ import pytest
 
 import bot.store
 import bot.store.parsing
+import bot.store.reads
 from bot.desk import Desk
 from bot.desk.facts import NothingFound, facts
-from bot.store import Store
+from bot.store import Document, Store
 from tests.bot.store.helpers import SEED_NAME, settled
 from tests.conftest import ARTICLES
 
@@ -123,3 +124,32 @@ async def test_a_clock_set_back_renews_the_readers_view(tmp_path: Path, seeds: P
         assert store.snapshot.generation == before.generation
     finally:
         await store.close()
+
+
+def upload(data: bytes) -> Document:
+    return Document("upload:a.txt", data, "upload", "a.txt", "text/plain")
+
+
+async def test_after_small_loads_readers_see_the_articles_as_a_fresh_start_reads_them(
+    store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.store.reads, "REREAD_SHARE", 1.0)  # this store is small
+    seed = (seeds / SEED_NAME).read_bytes()
+    # A new article, then its update, then a copy of the seed (the same headline and time:
+    # it replaces the older copy), then the copy's removal (the seed is back).
+    await store.load_documents([upload(seed.replace(b"Putin", b"Lukashenko"))], label="uploads")
+    await store.load_documents([upload(seed.replace(b"Putin", b"Tokayev"))], label="uploads")
+    (seeds / "copy.txt").write_bytes(seed.replace(b"Source:", b"Sources:"))
+    await store.load_folder(seeds)
+    shown_with_copy = [a.file_name for a in store.snapshot.articles]
+    (seeds / "copy.txt").unlink()
+    await store.load_folder(seeds)
+
+    fresh = await Store.open(store.path)
+    try:
+        assert store.snapshot.articles == fresh.snapshot.articles
+    finally:
+        await fresh.close()
+    assert "copy.txt" in shown_with_copy
+    assert SEED_NAME not in shown_with_copy
+    assert SEED_NAME in [a.file_name for a in store.snapshot.articles]
