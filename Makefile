@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: run test test-fast
+.PHONY: run test test-fast bench
 
 run: $(VENV)/.installed
 	@$(BIN)/newsdesk run
@@ -23,6 +23,12 @@ test-fast: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/pytest -m "not slow and not e2e"
 
+# The scale benchmark, Tantivy and SQLite FTS5 beside our index, at each size in ARTICLES
+# (100,000 takes about 20 minutes): `make bench ARTICLES=1000,10000`.
+ARTICLES ?= 1000,10000,100000
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --articles $(ARTICLES)
+
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "newsdesk needs Python 3.11 or newer")'
 	@$(PYTHON) -m venv $(VENV)
@@ -35,3 +41,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@$(PIP) install -e '.[test]'
 	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	@$(PIP) install -e '.[test,bench]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
