@@ -62,6 +62,14 @@ def lookalikes(
     return [(str(choice), float(score)) for choice, score, _ in found]
 
 
+def lookalikes_in(text: str, choices: list[str], limit: int) -> list[tuple[str, float, int]]:
+    """As `lookalikes`, on a list the caller keeps (not copied), with each one's place in it."""
+    found = process.extract(
+        text, choices, scorer=fuzz.ratio, processor=None, score_cutoff=LOOKALIKE, limit=limit
+    )
+    return [(str(choice), float(score), int(at)) for choice, score, at in found]
+
+
 @dataclass(frozen=True, slots=True)
 class NoMatch:
     """Nothing was picked; `close` says what might have been meant."""

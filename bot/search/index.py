@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from bot.fuzzy import lookalikes, typo_cutoff
+from bot.fuzzy import lookalikes, lookalikes_in, typo_cutoff
 from bot.search.analysis import STOPWORDS, analyze, stem
 from bot.search.lexicon import LEXICON, SYNONYM_WEIGHT, TYPO_WEIGHT
 from bot.text import words
@@ -215,14 +215,26 @@ class SearchIndex:
                 keys[(len(term), 1, term[1])].append(term)
         self.vocabulary_keys = dict(keys)
 
-    def similar_terms(self, term: str, spread: int) -> list[str]:
-        """Terms within `spread` letters of `term`'s length sharing its first or second letter:
-        a typo rarely changes both."""
-        found: dict[str, None] = {}  # ordered, so that ties always break the same way
-        for length in range(len(term) - spread, len(term) + spread + 1):
-            found.update(dict.fromkeys(self.vocabulary_keys.get((length, 0, term[0]), ())))
-            found.update(dict.fromkeys(self.vocabulary_keys.get((length, 1, term[1]), ())))
-        return list(found)
+    def lookalike_terms(self, term: str, spread: int, limit: int = 3) -> list[tuple[str, float]]:
+        """Terms that look like `term`, as a typo would, best first: among those within
+        `spread` letters of its length sharing its first or second letter (a typo rarely
+        changes both), ties in the order of those lists.
+
+        Each list is scored where it is, and the best of each merged: merging the lists first
+        cost 2 to 4 ms a word at 255,000 terms, scoring them 0.1 to 1 ms.
+        """
+        ranked: dict[str, tuple[float, int, int]] = {}  # term -> score, list, place in it
+        lists = (
+            self.vocabulary_keys.get(key, [])
+            for length in range(len(term) - spread, len(term) + spread + 1)
+            for key in ((length, 0, term[0]), (length, 1, term[1]))
+        )
+        for number, choices in enumerate(lists):
+            for choice, score, at in lookalikes_in(term, choices, limit):
+                if choice not in ranked:  # where it first stands is where it ranks
+                    ranked[choice] = (score, number, at)
+        best = sorted(ranked.items(), key=lambda item: (-item[1][0], *item[1][1:]))
+        return [(choice, score) for choice, (score, _, _) in best[:limit]]
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
@@ -304,7 +316,7 @@ class SearchIndex:
         """Typo corrections of `term`, and looser look-alikes to suggest when nothing is found."""
         if len(term) < 4 or term.isdigit():
             return [], []
-        found = lookalikes(term, self.similar_terms(term, 2))
+        found = self.lookalike_terms(term, 2)
         corrections = [choice for choice, score in found if score >= typo_cutoff(term)][:2]
         return corrections, [choice for choice, _ in found]
 
@@ -351,8 +363,7 @@ class SearchIndex:
         found: list[tuple[float, int, str]] = []
         for word in {w for w in words(text) if len(w) >= 4 and w not in STOPWORDS}:
             term = stem(word)
-            choices = self.similar_terms(term, 2)
-            for choice, score in lookalikes(term, choices, limit=limit):
+            for choice, score in self.lookalike_terms(term, 2, limit):
                 found.append((score, self.df.get(choice, 0), self.surface.get(choice, choice)))
         found.sort(key=lambda hit: (-hit[0], -hit[1]))
         return list(dict.fromkeys(surface for _, _, surface in found))[:limit]
