@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 # --- Folding and words ------------------------------------------------------------------------
 
-_FOLD = {ord(a): b for a, b in zip("“”„«»’‘–—", '"""""\'\'--', strict=True)}
+_FOLD = tuple(zip("“”„«»’‘–—", '"""""\'\'--', strict=True))
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _SURFACE_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 def fold(text: str) -> str:
     """Case, quote marks and dashes folded; hyphens split words ("Kim Jong-un" = "Kim Jong Un")."""
-    return text.translate(_FOLD).casefold().replace("-", " ")
+    if text.isascii():
+        # Most text: no curly quote or dash to replace, and casefold() is lower() there.
+        return text.lower().replace("-", " ")
+    # One replace() per mark: on text that is not ASCII, translate() is several times slower.
+    for mark, plain in _FOLD:
+        text = text.replace(mark, plain)
+    return text.casefold().replace("-", " ")
+
+
+# The only characters a case-blind (re.I) pattern takes for an ASCII letter that lower() does not
+# make one: "İ" and "ı" for i, "ſ" for s, the Kelvin sign for k.
+_CASE_BLIND_LETTER = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+class CaseBlindWords:
+    """Words one of which a costly case-blind (re.I) pattern needs, to rule a text out before
+    searching it: most texts hold none, and a plain search of the lowered text is cheap."""
+
+    __slots__ = ("_pattern",)
+
+    def __init__(self, words: Iterable[str]) -> None:
+        words = sorted(words)
+        if not all(word.isascii() and word == word.lower() for word in words):
+            raise ValueError("the words must be lower-case ASCII")
+        self._pattern = re.compile("|".join(re.escape(word) for word in words))
+
+    def may_be_in(self, text: str) -> bool:
+        """False only when `text` holds none of the words, in any case."""
+        if not text.isascii() and _CASE_BLIND_LETTER.search(text):
+            return True
+        return self._pattern.search(text.lower()) is not None
 
 
 def normalise(text: str | None) -> str:
@@ -36,8 +66,12 @@ def surface_words(text: str) -> list[str]:
 # --- Sentences ------------------------------------------------------------------------------
 
 # From the first mark of a run only ("?!..."): a later one ends the same sentence or none. A
-# sentence starts with a capital, Latin or Cyrillic, a digit, or an opening mark.
-_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"”»’')]*\s+(?=[\"“„«(\[]?[A-Z0-9А-ЯІЇЄҐ])")
+# sentence starts with a capital, Latin or Cyrillic, a digit, or an opening mark. The look back
+# comes after the first mark, not before it: a pattern that opens with a mark is only tried where
+# one stands.
+_SENTENCE_END = re.compile(
+    r"[.!?…](?<![.!?…]{2})[.!?…]*[\"”»’')]*\s+(?=[\"“„«(\[]?[A-Z0-9А-ЯІЇЄҐ])"
+)
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no gen col lt maj sgt jr sr vs etc e.g i.e u.s u.k jan feb mar apr jun jul "
     "aug sep sept oct nov dec approx".split()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.articles.extraction.tables import MONTHS
+from bot.text import CaseBlindWords
 
 # Speech verbs that report rather than say; every other speech verb is "said".
 REPORTING_VERBS = frozenset(
@@ -18,6 +19,14 @@ CITING = re.compile(rf"\b[Cc]iting\s+{_PHRASE}")
 QUOTED_BY = re.compile(rf"\bquoted\s+by\s+{_PHRASE}")
 REPORTED_BY = re.compile(rf"\b(?:as\s+)?(?:was\s+|were\s+)?reported\s+by\s+{_PHRASE}")
 ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_PHRASE}")
+# What each of them needs, looked for first: few sentences hold it, and these searches are far
+# cheaper than the patterns'.
+PHRASE_NEEDS = {
+    CITING: re.compile("iting"),
+    QUOTED_BY: re.compile(r"quoted\s+by"),
+    REPORTED_BY: re.compile(r"reported\s+by"),
+    ACCORDING: re.compile(r"ccording\s+to"),
+}
 
 # Where a subject's clause begins: after a comma, a colon, a quote mark, or a word that opens a
 # clause. After a subordinating word ("a day after Berlin announced") the verb tells an event,
@@ -83,6 +92,8 @@ TITLED_NAME = re.compile(
     + r"))\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
 )
 
+TITLE_ROLES = CaseBlindWords(PERSON_ROLES)  # one of which every `TITLED_NAME` holds
+
 # Who is a party to the story, by how the article describes them.
 PARTY_MARKS = re.compile(
     r"propaganda|state[- ](?:media|run|owned|controlled|news|television|tv|agency|broadcaster)|"
@@ -92,9 +103,10 @@ PARTY_MARKS = re.compile(
     re.I,
 )
 
-# An entity: a run of capitalised words, "of"/"for"/"the"/"and" allowed inside.
+# An entity: a run of capitalised words, "of"/"for"/"the"/"and" allowed inside. The look back
+# follows the capital, as in `NUMBER_START`: only tried where a capital stands.
 ENTITY_RUN = re.compile(
-    r"(?<![\w'’-])[A-Z][\w'’-]*(?:\s+(?:(?:of|for|the|de|al|von|van)\s+){0,2}[A-Z][\w'’-]*){0,6}"
+    r"[A-Z](?<![\w'’-][A-Z])[\w'’-]*(?:\s+(?:(?:of|for|the|de|al|von|van)\s+){0,2}[A-Z][\w'’-]*){0,6}"
     r"(?![\w'’$-])"  # the "US" of "US$1.1 billion" is a currency, not the United States
 )
 # Other spellings of one entity, folded; the value is its one name.

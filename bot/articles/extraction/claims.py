@@ -32,10 +32,12 @@ from bot.articles.extraction.claim_words import (
     PARTY_MARKS,
     PERSON_PRONOUNS,
     PERSON_ROLES,
+    PHRASE_NEEDS,
     QUOTED_BY,
     REPORTED_BY,
     REPORTING_VERBS,
     ROLE_ALIASES,
+    TITLE_ROLES,
     TITLED_NAME,
 )
 from bot.articles.extraction.deadline import Deadline
@@ -77,7 +79,10 @@ class _Claimants:
         # Each body named, folded, in the order of its last mention.
         self.bodies: dict[str, list[str]] = {}
         self._add_bodies(s.name for s in sources if not is_person(s.name))
-        self._sources = [s.name for s in sources]
+        # The sources' names, folded once rather than for every claimant looked up.
+        self._sources = [(s.name, fold(s.name)) for s in sources]
+        # The sources the article marks as a party to the story, by folded name.
+        self.party_sources = [(fold(s.name), s.text) for s in sources if PARTY_MARKS.search(s.text)]
         # The last name described by each role noun: "company" -> "Naftogaz".
         self._described: dict[str, str] = {}
         self._acronyms: dict[str, str] = {}
@@ -87,6 +92,8 @@ class _Claimants:
         for index, text in texts:
             for acronym, defined in _defined_acronyms(text):
                 self._acronyms.setdefault(acronym, defined)
+            if not TITLE_ROLES.may_be_in(text):
+                continue  # no title to find: the costly search would try every word
             for match in TITLED_NAME.finditer(text):
                 name = person_name(match["name"])
                 if name and is_person(name):
@@ -105,6 +112,7 @@ class _Claimants:
                     self._short[part] = (known or name) if same else ""
         self._known = {part for part, name in self._short.items() if name} | set(people)
         self._spellings: dict[str, str] = {}
+        self._runs: dict[str, tuple[str, Entity] | None] = {}
 
     def person_before(self, text: str, offset: int) -> str | None:
         """The person "he" or "she" at `offset` stands for: the last known person the paragraph
@@ -125,7 +133,7 @@ class _Claimants:
         """A claimant's name as readers know it: "Joint Chiefs of Staff" for "the Joint Chiefs
         of Staff (JCS)" and for "the JCS"; "Naftogaz" for "state energy company Naftogaz";
         "Ukrainian Air Force" for "The Air Force" when the article's source is so named."""
-        who = re.sub(r"\s*\([A-Z]{2,8}\)$", "", who.strip())
+        who = _ACRONYM_AFTER.sub("", who.strip())
         words = who.split()
         the = len(words) > 1 and words[0] in ("the", "The") and words[1][:1].isupper()
         if the and fold(words[-1]) not in KEEPS_THE:
@@ -142,7 +150,10 @@ class _Claimants:
         if who[:1].isupper():
             # Only the sources and the bodies described: every body named would make this
             # scan grow with the article.
-            for name in (*self._sources, *self._described.values()):
+            for name, folded_name in self._sources:
+                if folded_name.endswith(" " + folded):
+                    return name
+            for name in self._described.values():
                 if fold(name).endswith(" " + folded):
                     return name
         return who
@@ -155,6 +166,14 @@ class _Claimants:
         """One spelling for every spelling of a name: the alias table's, else the first seen."""
         folded = fold(name)
         return ENTITY_ALIASES.get(folded) or self._spellings.setdefault(folded, name)
+
+    def entity(self, run: str) -> tuple[str, Entity] | None:
+        """The entity a run of capitalised words names, and its name folded; None if none.
+        Worked out once per run: the article names the same ones in paragraph after paragraph,
+        and each name keeps the spelling `canonical` gave it first."""
+        if run not in self._runs:
+            self._runs[run] = _entity(run, self)
+        return self._runs[run]
 
     def named(self, entities: tuple[Entity, ...]) -> None:
         """Bodies the text names, for "the ministry" later on."""
@@ -204,10 +223,15 @@ class _Claimants:
         return None
 
 
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,8}\)$")  # the "(JCS)" after a name
+
+
 def _defined_acronyms(text: str) -> list[tuple[str, str]]:
     """ "the Joint Chiefs of Staff (JCS)": each acronym with the name it is defined for. The
     name is looked for just before the brackets, so a long run of capitals is read once."""
-    found = []
+    found: list[tuple[str, str]] = []
+    if "(" not in text:  # no brackets, no acronym; the pattern is slow to find none
+        return found
     for defined in DEFINED_ACRONYM.finditer(text):
         before = text[max(0, defined.start() - _ACRONYM_NAME_SPAN) : defined.start()]
         name = NAME_BEFORE_ACRONYM.search(before)
@@ -269,7 +293,7 @@ def _claim(
                 said.when,
                 resolve_when(said.when, published),
                 entities,
-                _party(who, said.via, sources),
+                _party(who, said.via, claimants),
                 said.via,
             )
     claimants.named(entities)
@@ -278,29 +302,30 @@ def _claim(
     if section.quote_speaker or speaker:
         who = claimants.full(section.quote_speaker or speaker or "")
         how: Attribution = "quote label" if section.kind == "quote" else "said"
-        return Claim(who, how, when, claimed_at, entities, _party(who, None, sources), None)
+        return Claim(who, how, when, claimed_at, entities, _party(who, None, claimants), None)
     if section.kind in _OWN_REPORTING_KINDS:
         return Claim(None, "own reporting", when, claimed_at, entities)
     if sources:
         names = ", ".join(s.name for s in sources)
-        marked = "; ".join(s.text for s in sources if PARTY_MARKS.search(s.text))
+        marked = "; ".join(text for _, text in claimants.party_sources)
         return Claim(names, "article sources", when, claimed_at, entities, marked or None)
     return Claim(None, "not attributed", when, claimed_at, entities)
 
 
 def said_in_sentence(block: Block, sentence: int) -> Said | None:
     """One sentence's attribution (who, how, when), as a fact's claim reads it: the figures in it
-    take the claim's time, not another event's."""
-    start, text = block.sentence(sentence)
-    return _said_in(block, sentence, start, start + len(text))
+    take the claim's time, not another event's. Worked out once per sentence: the claim and the
+    figures ask for it."""
+    if sentence not in block.said:
+        start, text = block.sentence(sentence)
+        block.said[sentence] = _said_in(block, sentence, start, start + len(text))
+    return block.said[sentence]
 
 
 def _first_said(block: Block) -> Said | None:
     """The attribution of the block's first sentence that has one."""
     for sentence in range(len(block.bounds)):
-        start, text = block.sentence(sentence)
-        end = start + len(text)
-        found = _said_in(block, sentence, start, end)
+        found = said_in_sentence(block, sentence)
         if found is not None:
             return found
     return None
@@ -319,12 +344,19 @@ _PHRASED: tuple[tuple[re.Pattern[str], Attribution], ...] = (
 )
 
 
+def _phrase(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """`pattern.search(text, start, end)` for a pattern of `PHRASE_NEEDS`."""
+    if PHRASE_NEEDS[pattern].search(text, start, end) is None:
+        return None
+    return pattern.search(text, start, end)
+
+
 def _said_in(block: Block, sentence: int, start: int, end: int) -> Said | None:
     text = block.text
     leading = _leading_when(block, sentence)
     options: list[Said] = []
     for pattern, how in _PHRASED:
-        match = pattern.search(text, start, end)
+        match = _phrase(pattern, text, start, end)
         if match and (who := _phrase_name(match["who"])):
             options.append(Said(who, how, match.start(), leading))
     first = bisect_left(block.verbs, (start, 0))
@@ -355,13 +387,13 @@ def _said_in(block: Block, sentence: int, start: int, end: int) -> Said | None:
         options.append(Said(who, verb_how, verb_start, when))
         break
     if not options:
-        citing = CITING.search(text, start, end)
+        citing = _phrase(CITING, text, start, end)
         if citing and (who := _phrase_name(citing["who"])):
             return Said(who, "citing", citing.start(), leading)
         return None
     said = min(options, key=lambda s: s.at)
-    quoted = QUOTED_BY.search(text, start, end)
-    citing = CITING.search(text, start, end)
+    quoted = _phrase(QUOTED_BY, text, start, end)
+    citing = _phrase(CITING, text, start, end)
     if quoted and said.attribution == "said":
         return Said(said.who, "quoted by", said.at, said.when, _phrase_name(quoted["who"]))
     if citing:
@@ -416,12 +448,13 @@ def _subject_phrase(text: str, start: int, verb_start: int) -> tuple[str, int] |
     ):
         return None
     phrase = " ".join(words).strip(" ,")
-    if not re.search(r"[A-Za-z]", phrase):
+    if not _LATIN_LETTER.search(phrase):
         return None
     return phrase, clause
 
 
 _SPOKEN = frozenset({"said", "says", "told", "tells", "reported", "reports", "added"})
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _titles_only(phrase: str, name: str) -> bool:
@@ -526,6 +559,7 @@ _DAY_MONTH = re.compile(r"\b(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)")
 _MONTH_DAY = re.compile(r"\b(?P<month>[A-Za-z]+)\s+(?P<day>\d{1,2})\b(?!\d)")
 _MONTH_WORD = re.compile(r"[A-Za-z]+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DAY_BEFORE = re.compile(r"\b(?:yesterday|today|overnight|last night)\b")
 
 
 def resolve_when(when: str | None, published: datetime | None) -> str | None:
@@ -534,7 +568,7 @@ def resolve_when(when: str | None, published: datetime | None) -> str | None:
     if not when:
         return None
     folded = when.lower()
-    if published is not None and re.search(r"\b(?:yesterday|today|overnight|last night)\b", folded):
+    if published is not None and _DAY_BEFORE.search(folded):
         days = 0 if "today" in folded else 1
         return (published.date() - timedelta(days=days)).isoformat()
     weekday = next(
@@ -572,27 +606,37 @@ def resolve_when(when: str | None, published: datetime | None) -> str | None:
 # --- Entities and parties ---------------------------------------------------------------------
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_TITLE_OF = re.compile(r"(?:[A-Z]\w*\s+){1,3}of\s+(?:the\s+)?(?=[A-Z])")  # "Head of the"
+
+
 def _entities(text: str, claimants: _Claimants) -> tuple[Entity, ...]:
     found: dict[str, Entity] = {}
     for match in ENTITY_RUN.finditer(text):
-        written = re.sub(r"['’]s$", "", match.group()).strip(" .,")
-        words = written.split()
-        while words and words[0].lower().strip(".") in NOT_ENTITIES:
-            words.pop(0)
-        if not words:
-            continue
-        written = " ".join(words)
-        name = _entity_name(written, claimants)
-        if name is not None:
-            name = claimants.canonical(name)
-        if name is not None and fold(name) not in found:
-            found[fold(name)] = Entity(written, name)
+        entity = claimants.entity(match.group())
+        if entity is not None and entity[0] not in found:
+            found[entity[0]] = entity[1]
     return tuple(found.values())
+
+
+def _entity(run: str, claimants: _Claimants) -> tuple[str, Entity] | None:
+    written = _POSSESSIVE.sub("", run).strip(" .,")
+    words = written.split()
+    while words and words[0].lower().strip(".") in NOT_ENTITIES:
+        words.pop(0)
+    if not words:
+        return None
+    written = " ".join(words)
+    name = _entity_name(written, claimants)
+    if name is None:
+        return None
+    name = claimants.canonical(name)
+    return fold(name), Entity(written, name)
 
 
 def _entity_name(written: str, claimants: _Claimants) -> str | None:
     # "Head of the Donetsk Oblast Military Administration" names the administration.
-    titled = re.match(r"(?:[A-Z]\w*\s+){1,3}of\s+(?:the\s+)?(?=[A-Z])", written)
+    titled = _TITLE_OF.match(written)
     if titled and all(w.lower() in TITLE_WORDS for w in titled.group().split()[:-2]):
         written = written[titled.end() :]
     folded = fold(written)
@@ -603,8 +647,9 @@ def _entity_name(written: str, claimants: _Claimants) -> str | None:
     person = person_name(written)
     if person is None:
         return None
-    if fold(person) in ENTITY_ALIASES:
-        return ENTITY_ALIASES[fold(person)]
+    folded_person = fold(person)
+    if folded_person in ENTITY_ALIASES:
+        return ENTITY_ALIASES[folded_person]
     if " " not in person:
         return claimants.full(person) if person.lower() not in NOT_ENTITIES else None
     return person
@@ -628,7 +673,7 @@ def _looks_named(name: str) -> bool:
     return all(word[:1].isupper() for word in name.split())
 
 
-def _party(who: str, via: str | None, sources: list[Source]) -> str | None:
+def _party(who: str, via: str | None, claimants: _Claimants) -> str | None:
     """How the article marks the claimant (or who passed the claim on) as a party to the story:
     in its own words ("Russian propaganda publications") or in its `Source:` line."""
     for name in (who, via):
@@ -636,7 +681,7 @@ def _party(who: str, via: str | None, sources: list[Source]) -> str | None:
             continue
         if PARTY_MARKS.search(name):
             return name
-        for source in sources:
-            if fold(source.name) in fold(name) and PARTY_MARKS.search(source.text):
-                return source.text
+        for source_name, text in claimants.party_sources:
+            if source_name in fold(name):
+                return text
     return None

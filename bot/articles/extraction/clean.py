@@ -14,10 +14,17 @@ from bot.articles.extraction.tables import (
     END_LINE,
     GLUED_LABEL,
     INVISIBLE,
+    ODD_SPACE,
     PARAGRAPH_END,
+    PHRASE_MARK,
     PHRASES,
     SPACES,
+    SPAM_LINE,
+    SPAM_WORDS,
 )
+
+_WORD_CHARACTER = re.compile(r"\w")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def article_lines(text: str, deadline: Deadline) -> list[str]:
@@ -29,7 +36,9 @@ def article_lines(text: str, deadline: Deadline) -> list[str]:
     previous_blank = True
     for raw in text.split("\n"):
         deadline.check()
-        line = SPACES.sub(" ", raw).strip()
+        # Stripped first: SPACES are all white space to strip(), so the result is the same, and
+        # an indented line is often left with no run to fold.
+        line = _single_spaced(raw.strip())
         if not line:
             previous_blank = True
             continue
@@ -52,10 +61,12 @@ def article_lines(text: str, deadline: Deadline) -> list[str]:
     for wrapped in paragraphs:
         deadline.check()
         paragraph = " ".join(wrapped)
-        if seen_sentence and any(end.fullmatch(paragraph) for end in END_LINE):
+        if seen_sentence and _ends_article(paragraph):
             break
-        line = SPACES.sub(" ", PHRASES.sub(" ", paragraph)).strip()
-        if not line or DROP_LINE.fullmatch(line) or not re.search(r"\w", line):
+        if PHRASE_MARK.search(paragraph):
+            paragraph = PHRASES.sub(" ", paragraph)
+        line = _single_spaced(paragraph).strip()
+        if not line or DROP_LINE.fullmatch(line) or not _WORD_CHARACTER.search(line):
             continue
         parts = [line] if is_photo_line(line) else _glued_parts(line)
         cleaned.extend(parts)
@@ -63,7 +74,21 @@ def article_lines(text: str, deadline: Deadline) -> list[str]:
     return cleaned
 
 
+def _single_spaced(text: str) -> str:
+    """Each run of white space one space; a text that has none to change is kept as it is,
+    not copied: most lines."""
+    return SPACES.sub(" ", text) if "  " in text or ODD_SPACE.search(text) else text
+
+
+def _ends_article(paragraph: str) -> bool:
+    if any(end.fullmatch(paragraph) for end in END_LINE):
+        return True
+    return SPAM_WORDS.may_be_in(paragraph) and SPAM_LINE.fullmatch(paragraph) is not None
+
+
 def _glued_parts(line: str) -> list[str]:
+    if ":" not in line:  # every label has its colon; most lines have no label
+        return [line.strip()] if line.strip() else []
     return [part.strip() for part in GLUED_LABEL.split(line) if part.strip()]
 
 
@@ -72,7 +97,7 @@ def has_sentence(lines: Iterable[str]) -> bool:
 
 
 def is_sentence(line: str) -> bool:
-    words = re.findall(r"[^\W\d_]{2,}", line)
+    words = _LETTER_WORD.findall(line)
     return len(words) >= 4
 
 

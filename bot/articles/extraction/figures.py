@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from bot.articles.extraction.claims import Said, said_in_sentence
+from bot.articles.extraction.claims import said_in_sentence
 from bot.articles.extraction.deadline import Deadline
 from bot.articles.extraction.paragraphs import Block
 from bot.articles.extraction.quotes import Focus, Span
@@ -23,6 +23,7 @@ from bot.articles.extraction.tables import (
     NUMBER_WORDS,
     SCALES,
     SHARE,
+    SHARE_OF,
     UNCOUNTED,
     UNIT_MODIFIERS,
     UNIT_STOP,
@@ -52,7 +53,8 @@ def find_figures(
         context = _Context(block, index, sources, quotes, focus, claims[index])
         found: list[tuple[int, Figure]] = []
         shared: set[int] = set()  # where the counts of a share start: no figures of their own
-        for match in SHARE.finditer(block.text):
+        shares = SHARE.finditer(block.text) if SHARE_OF.search(block.text) else ()
+        for match in shares:
             deadline.check()
             share = _share(match, context)
             if share is not None:
@@ -87,19 +89,13 @@ class _Context:
         self.quotes = quotes
         self.focus = focus
         self.claim = claim
-        self._said: dict[int, Said | None] = {}
-
-    def said(self, sentence: int) -> Said | None:
-        if sentence not in self._said:
-            self._said[sentence] = said_in_sentence(self.block, sentence)
-        return self._said[sentence]
 
     def when(self, sentence: int) -> str | None:
         """The time of the claim the figure is part of: its sentence's attribution's, else the
         paragraph's claim's when the sentence attributes nothing; else the sentence's first
         time, the only one it gives. "In June, Shin said North Korea had sent 10,000
         containers since August": in June."""
-        said = self.said(sentence)
+        said = said_in_sentence(self.block, sentence)
         if said is not None and said.when:
             return said.when
         if said is None and self.claim.when and self.claim.attribution in _CLAIMED:
@@ -141,6 +137,12 @@ class _QuoteIndex:
 
 _CALIBRES = frozenset({"mm", "mm-calibre", "millimetre", "millimeter", "calibre", "caliber"})
 _MONTH_NAMES = "|".join(name for name in MONTHS if len(name) > 3 or name == "may")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES})\.?\s*$", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_TOKEN = re.compile(r"\S+")
+_COUNTED_WORD = re.compile(r"[^\W\d][\w'’-]*")
+_PERCENT = re.compile(r"\s*(?:%|per\s?cent)", re.I)
+_UNIT_WORD = re.compile(r"[\w-]+")
 
 
 def _figure(at: int, context: _Context) -> Figure | None:
@@ -154,13 +156,13 @@ def _figure(at: int, context: _Context) -> Figure | None:
     qualifier, currency_mark = head["qualifier"], head["currency"]
     currency = CURRENCIES.get((currency_mark or "").strip().lower())
     unit_words, unit_from, unit_length = _unit_words(tail["unit"] or "")
-    if re.fullmatch(r"(?:19|20)\d\d", number) and not (qualifier or scale_word or currency):
+    if _YEAR.fullmatch(number) and not (qualifier or scale_word or currency):
         return None  # a year
     if unit_words and unit_words[0].lower() in MONTHS:
         return None  # a date: "19 June"
     if unit_words and unit_words[0].lower() in _CALIBRES:
         return None  # a calibre: the "152 mm" of "152 mm shells" counts nothing
-    if re.search(rf"\b(?:{_MONTH_NAMES})\.?\s*$", text[max(0, at - 12) : at], re.I):
+    if _MONTH_BEFORE.search(text[max(0, at - 12) : at]):
         return None  # a date: "the April 10 elections"
     unit = currency or _singular(" ".join(unit_words))
     if not unit:
@@ -232,7 +234,7 @@ def _counted(text: str, start: int, end: int) -> str:
         return " ".join(words)
     complement: list[str] = []
     room = COUNTED_WORDS - len(words) - 1
-    for token in re.finditer(r"\S+", text[of.end() : of.end() + 120]):
+    for token in _TOKEN.finditer(text[of.end() : of.end() + 120]):
         word = token.group()
         bare = word.strip(".,;:!?()\"“”'’")
         if not _goes_on(bare, complement):
@@ -253,12 +255,7 @@ def _goes_on(word: str, phrase: list[str]) -> bool:
     """Whether `word` goes on the noun phrase after "of": not a verb, a clause, a preposition,
     a number or a date."""
     low = word.lower()
-    if (
-        not word
-        or low in COUNTED_STOP
-        or low in MONTHS
-        or not re.fullmatch(r"[^\W\d][\w'’-]*", word)
-    ):
+    if not word or low in COUNTED_STOP or low in MONTHS or not _COUNTED_WORD.fullmatch(word):
         return False
     # "of the shells failed": a verb after the plural is not what is counted.
     return not (phrase and phrase[-1].lower().endswith("s") and low.endswith(("ed", "ing")))
@@ -305,9 +302,9 @@ def _claimant(
 
 def _unit_words(text: str) -> tuple[list[str], int, int]:
     """The unit's words after a number, and where in `text` they start and end."""
-    if re.fullmatch(r"\s*(?:%|per\s?cent)", text, re.I):
+    if _PERCENT.fullmatch(text):
         return ["percent"], 0, len(text)
-    tokens = list(re.finditer(r"[\w-]+", text))
+    tokens = list(_UNIT_WORD.finditer(text))
     kept: list[re.Match[str]] = []
     for token in tokens:
         word = token.group()

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from datetime import timezone as dt_timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.articles.extraction.clean import has_sentence, is_sentence
@@ -45,6 +46,9 @@ class Header:
 # --- Entry points ---------------------------------------------------------------------------------
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?\"”»)]$")
+
+
 def find_lead(lines: list[str]) -> int | None:
     dated = [i for i, line in enumerate(lines[:12]) if date_line(line)]
     first = dated[0] + 1 if dated else 0
@@ -57,7 +61,7 @@ def find_lead(lines: list[str]) -> int | None:
         words = len(line.split())
         if LABEL.match(line) or BULLET.match(line):
             return index if has_sentence(lines[index:]) else None
-        if words >= 6 and (re.search(r"[.!?\"”»)]$", line) or words >= 25):
+        if words >= 6 and (_ENDS_SENTENCE.search(line) or words >= 25):
             return index
     return None if first == 0 else _find_lead_anywhere(lines)
 
@@ -119,7 +123,13 @@ def _is_site_name(line: str) -> bool:
 
 
 def date_line(line: str) -> re.Match[str] | None:
-    if len(line) > 160 or CLOCK.search(line) is None:
+    return None if len(line) > 160 else _short_date_line(line)
+
+
+# The search for the lead, the header and the body's reading each ask it of the same lines.
+@lru_cache(maxsize=1024)
+def _short_date_line(line: str) -> re.Match[str] | None:
+    if CLOCK.search(line) is None:
         return None
     return (
         DATE_LINE.match(line)

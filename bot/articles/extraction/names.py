@@ -4,6 +4,7 @@ person's at all."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.articles.extraction.tables import (
     MONTHS,
@@ -30,6 +31,12 @@ def name_before(tokens: list[str]) -> str | None:
     return " ".join(name) or None
 
 
+_NATIONALITY = re.compile(r"[A-Z]\w*(?:an|ese|ish|i)")  # "Estonian", "Japanese", "Polish"
+_AFTER_COMPASS = re.compile(r"[A-Z]\w*(?:an|ese)")  # "North Korean", "South Sudanese"
+
+
+# Cached: the same names and runs come back in every paragraph and article.
+@lru_cache(maxsize=8192)
 def person_name(text: str) -> str | None:
     """Drop titles and nationalities before a name: `South Korean Defence Minister Shin Won-sik`."""
     tokens = text.split()
@@ -42,15 +49,11 @@ def person_name(text: str) -> str | None:
             # "Secretary of State Antony Blinken": the portfolio goes with the title.
             tokens = tokens[-2:]
     # "Estonian Kristen Michal"; but "Serhii Marchenko" is a name, not a nationality and a name.
-    while len(tokens) > 2 and re.fullmatch(r"[A-Z]\w*(?:an|ese|ish|i)", tokens[0]):
+    while len(tokens) > 2 and _NATIONALITY.fullmatch(tokens[0]):
         if tokens[0] in ("North", "South"):
             break
         tokens = tokens[1:]
-    if (
-        len(tokens) > 2
-        and tokens[0] in ("North", "South")
-        and re.fullmatch(r"[A-Z]\w*(?:an|ese)", tokens[1])
-    ):
+    if len(tokens) > 2 and tokens[0] in ("North", "South") and _AFTER_COMPASS.fullmatch(tokens[1]):
         tokens = tokens[2:]
     name = " ".join(tokens).strip(" ,.'’")
     if not name or name.casefold() in SITE_NAME_KEYS or name.split()[0].lower() in MONTHS:
@@ -58,6 +61,7 @@ def person_name(text: str) -> str | None:
     return name
 
 
+@lru_cache(maxsize=8192)
 def is_person(name: str) -> bool:
     return not any(_non_person(token.strip(".'’")) for token in name.split())
 

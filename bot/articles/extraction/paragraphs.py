@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.articles.extraction.deadline import Deadline
 from bot.articles.extraction.names import name_before, person_name
@@ -23,6 +24,9 @@ from bot.articles.extraction.tables import (
 )
 from bot.articles.model import SectionKind
 from bot.text import sentence_bounds
+
+if TYPE_CHECKING:
+    from bot.articles.extraction.claims import Said
 
 
 @dataclass(slots=True)
@@ -56,6 +60,9 @@ class Block:
         self._whens: dict[int, re.Match[str] | None] = {}
         self._after: dict[int, tuple[list[int], int, re.Match[str] | None]] = {}
         self._named: dict[int, str | None] = {}
+        # Each sentence's attribution, kept by `claims.said_in_sentence`: the fact's claim reads
+        # it, and then every figure in the sentence again.
+        self.said: dict[int, Said | None] = {}
 
     @cached_property
     def bounds(self) -> list[int]:
@@ -176,6 +183,8 @@ class Block:
         """Where each "according to" that has a phrase stands, and its phrase's start and length."""
         starts: list[int] = []
         phrases: list[tuple[int, int]] = []
+        if "ccording to " not in self.text:  # what ACCORDING_AT needs; most paragraphs lack it
+            return starts, phrases
         for match in ACCORDING_AT.finditer(self.text):
             self._deadline.check()
             phrase = ACCORDING_PHRASE.match(self.text, match.end())

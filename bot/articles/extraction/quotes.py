@@ -124,6 +124,9 @@ _MEDIA = re.compile(
 )
 
 
+_GIVEN_NAME = re.compile(r"[A-Z][a-z]+-[a-z]+")  # "Won-sik"
+
+
 def _is_media(source: Source) -> bool:
     """A news outlet or agency: it reports what others say, it is not quoted itself."""
     return bool(
@@ -158,7 +161,7 @@ class Focus:
                         parts = full.split()
                         self._full_names.setdefault(parts[-1], full)
                         # Korean names put the family name first: Shin Won-sik is "Shin".
-                        if len(parts) == 2 and re.fullmatch(r"[A-Z][a-z]+-[a-z]+", parts[1]):
+                        if len(parts) == 2 and _GIVEN_NAME.fullmatch(parts[1]):
                             self._full_names.setdefault(parts[0], full)
         return self._full_names.get(name, name)
 

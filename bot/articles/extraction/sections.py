@@ -89,12 +89,14 @@ def read_body(
     return lead_text, sources, blocks, photo, author
 
 
+_QUOTE_FROM = re.compile(r"quote\s+from\s+(?P<who>.+)$", re.I)
+_QUOTED_VIA = re.compile(r"\s*\((?:quoted by|via|as quoted by|cited by)[^)]*\)\s*")
+
+
 def _start_section(label: str) -> SectionBuilder:
-    quote_from = re.match(r"quote\s+from\s+(?P<who>.+)$", label, re.I)
+    quote_from = _QUOTE_FROM.match(label)
     if quote_from:
-        who = re.sub(
-            r"\s*\((?:quoted by|via|as quoted by|cited by)[^)]*\)\s*", "", quote_from["who"]
-        )
+        who = _QUOTED_VIA.sub("", quote_from["who"])
         who = who.split(",")[0]  # "Mykola Horbachov, President of the Grain Association"
         return SectionBuilder(label, "quote", quote_speaker=person_name(who.strip()) or who)
     return SectionBuilder(label, LABEL_KINDS.get(label.lower(), "body"))

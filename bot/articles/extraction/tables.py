@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.articles.model import SectionKind
+from bot.text import CaseBlindWords
 
 # --- Site furniture, as data --------------------------------------------------------------------
 # Removed wherever it stands, also when glued to real text ("Support UsPutin and Kim ...").
@@ -25,6 +26,23 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     # Not from inside a run of spaces: the run's first space finds the same, and trying from
     # each one made a long run quadratic.
     r"(?:,|(?<!\s))\s*opens new tab",
+)
+# For each phrase, in order, text that every match of it holds as written: looked for first, as
+# the phrases are tried at every character of every paragraph and few paragraphs hold one.
+_PHRASE_MARKS = (
+    "Ukrainska Pravda is the place",
+    "Journalists fight",
+    "Support UP",
+    "Support Ukrainska Pravda",
+    "We have launched English Twitter!",
+    "Follow us!",
+    "Oops! Something went wrong",
+    "Advertisement:",
+    "Support Us",
+    "Укр",
+    "All Sections",
+    "Purchase Licensing Rights",
+    "opens new tab",
 )
 
 # Lines dropped whole.
@@ -48,11 +66,16 @@ ARTICLE_END_LINES: tuple[str, ...] = (
     r"Log in to comment)(?:\s*[:(]\s*\d*\)?)?",
     r"\(END\)",
     r"Our Standards:.*",
+)
+_SPAM_WORDS = ("casino", "slots", "jackpot", "free spins", "betting")
+SPAM_LINE = re.compile(
     # Atomic: the first spam word is the one to look after; backtracking to each later one made
     # a long line that has no second word quadratic.
-    r"(?i)(?>.*?\b(?:casino|slots|jackpot|free spins|betting)\b).*\b(?:bonus|promo|deposit|"
-    r"register|play now|https?://|www\.)\b.*",
+    r"(?i)(?>.*?\b(?:" + "|".join(_SPAM_WORDS) + r")\b).*\b(?:bonus|promo|deposit|"
+    r"register|play now|https?://|www\.)\b.*"
 )
+# Looked for before SPAM_LINE, which is slow to fail on every paragraph.
+SPAM_WORDS = CaseBlindWords(_SPAM_WORDS)
 
 # Outlet names and addresses that sit above the headline.
 SITE_NAMES: tuple[str, ...] = (
@@ -91,6 +114,9 @@ SITE_NAMES: tuple[str, ...] = (
 )
 
 PHRASES = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_PHRASES))
+PHRASE_MARK = re.compile(
+    "|".join(re.escape(mark) for mark, _ in zip(_PHRASE_MARKS, BOILERPLATE_PHRASES, strict=True))
+)
 DROP_LINE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_LINES))
 END_LINE = [re.compile(p) for p in ARTICLE_END_LINES]
 SITE_NAME_KEYS = {name.casefold() for name in SITE_NAMES}
@@ -339,8 +365,10 @@ CURRENCIES = {
     "uah": "UAH",
 }
 
-# A figure is found from its number: what stands before it, then what follows.
-NUMBER_START = re.compile(r"(?<![\w.,:/-])\d")
+# A figure is found from its number: what stands before it, then what follows. The digit comes
+# first and the look back after it (at the digit and the character before): a pattern that opens
+# with a digit is only tried where one stands.
+NUMBER_START = re.compile(r"\d(?<![\w.,:/-]\d)")
 
 FIGURE_HEAD = re.compile(
     rf"(?:(?P<qualifier>\b(?:{'|'.join(QUALIFIERS)}))\s+)?"
@@ -374,6 +402,9 @@ SHARE = re.compile(
     r"(?=(?P<unit>\s+[A-Za-z][\w-]*(?:\s+[\w-]+){0,4})?)",
     re.I,
 )
+
+# Every share holds "of" and then its total: looked for first, as SHARE is tried at every word.
+SHARE_OF = re.compile(rf"of\s+(?:the\s+|all\s+)?(?:\d|{'|'.join(NUMBER_WORDS)})", re.I)
 
 # What a figure counts goes on after its unit only with "of" ("containers of ammunition"), and
 # ends before a verb, a clause or a preposition: "to Russia", "were faulty", "which".
@@ -410,14 +441,28 @@ WHEN = re.compile(
 QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»"}
 QUOTE_MARK = re.compile('["“”„«»]')
 CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
-SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
+_SPACE = r"\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v"  # white space, " " aside
+SPACES = re.compile(rf"[ {_SPACE}]+")
+ODD_SPACE = re.compile(rf"[{_SPACE}]")
 INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\u00ad\x00-\x08\x0e-\x1f\x7f]")
 PARAGRAPH_END = frozenset('.!?:;"”»)]')
 CLOCK = re.compile(r"\d:\d\d|\d\.\d\d\s*[ap]\.?m", re.I)
 
-PHOTO_HINT = re.compile(
-    r"photo|collage|screenshot|illustration|infographic|image|REUTERS|AFP|EPA|Getty|Yonhap", re.I
+PHOTO_HINTS = (
+    "photo",
+    "collage",
+    "screenshot",
+    "illustration",
+    "infographic",
+    "image",
+    "reuters",
+    "afp",
+    "epa",
+    "getty",
+    "yonhap",
 )
+PHOTO_HINT = re.compile("|".join(PHOTO_HINTS), re.I)
+PHOTO_HINT_WORDS = CaseBlindWords(PHOTO_HINTS)
 
 # How the source spoke, kept in its description: "on Telegram", "in an interview with Reuters".
 # Not tried from inside a run of spaces, as in BOILERPLATE_PHRASES.
