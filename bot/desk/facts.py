@@ -276,7 +276,7 @@ async def _claims_of(
 ) -> FactsAnswer | NothingFound:
     """What `speaker` claimed, newest article first, or the claims about the question's topic
     best first."""
-    rows = await snapshot.read.claimed_by(speakers, CLAIMS_LOOKED_AT)
+    rows = await snapshot.claimed_by(speakers, CLAIMS_LOOKED_AT)
     speaker = speakers[0]
     if scope is not None:
         rows = [row for row in rows if row.article_id == scope.id]

@@ -110,7 +110,7 @@ async def profile(snapshot: Snapshot, typed: str) -> WhoAnswer | UserError:
         close = chosen.close if isinstance(chosen, NoMatch) else ()
         return UserError(f"Nobody called “{clip(typed, 150)}” claims or says anything.", close)
     name = names[0]
-    rows = await snapshot.read.claimed_by(names, CLAIMS_READ)
+    rows = await snapshot.claimed_by(names, CLAIMS_READ)
     claimed = await hits(snapshot, [(row, 1.0) for row in rows], None)
     figures = await snapshot.read.figures(fact_ids=[hit.id for hit in claimed])
     claims = entries_of(claimed, figures, name)

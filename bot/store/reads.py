@@ -32,6 +32,11 @@ from bot.store.rows import (
     figure_row,
 )
 
+# A FactRow's columns, of facts f joined to their sections s.
+FACT_COLUMNS = (
+    "f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms, f.claim"
+)
+
 
 class Reads:
     """The article queries on one connection: the store's live view of the database, or a
@@ -65,9 +70,7 @@ class Reads:
             return {}
         marks = ",".join("?" * len(wanted))
         rows = await self.rows(
-            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"
-            " f.claim"
-            " FROM facts f JOIN sections s ON s.id = f.section_id"
+            f"SELECT {FACT_COLUMNS} FROM facts f JOIN sections s ON s.id = f.section_id"
             f" WHERE f.id IN ({marks})",
             wanted,
         )
@@ -81,26 +84,54 @@ class Reads:
         )
         return [str(row[0]) for row in rows]
 
+    async def claim_count(self, names: Sequence[str]) -> int:
+        """About how many facts are credited to `names` or quote them: a fact that is both is
+        counted twice. Counted in the two indexes alone, so cheap for anyone."""
+        marks = ",".join("?" * len(names))
+        row = await self.one(
+            f"SELECT (SELECT count(*) FROM facts WHERE claimant IN ({marks}))"
+            f" + (SELECT count(*) FROM facts WHERE speaker IN ({marks}))",
+            [*names, *names],
+        )
+        assert row is not None
+        return int(row[0])
+
     async def claimed_by(self, names: Sequence[str], limit: int) -> list[FactRow]:
-        """The facts credited to `names` or quoting them, newest article first: "Russian
-        propaganda publications said Kim expressed 'full support'" is what Kim said, as they
-        report it."""
+        """The facts credited to `names` or quoting them, newest article first, in the articles
+        shown (not those replaced by a later copy): "Russian propaganda publications said Kim
+        expressed 'full support'" is what Kim said, as they report it. Every such fact is read
+        and sorted: for someone who claims a lot, Snapshot.claimed_by walks the newest articles
+        instead."""
         marks = ",".join("?" * len(names))
         rows = await self.rows(
-            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"
-            " f.claim FROM facts f JOIN sections s ON s.id = f.section_id"
+            f"SELECT {FACT_COLUMNS} FROM facts f JOIN sections s ON s.id = f.section_id"
             " JOIN articles a ON a.id = f.article_id"
-            f" WHERE f.claimant IN ({marks}) OR f.speaker IN ({marks})"
-            " ORDER BY COALESCE(a.published_utc, a.loaded_at) DESC, f.position LIMIT ?",
+            f" WHERE (f.claimant IN ({marks}) OR f.speaker IN ({marks}))"
+            " AND a.replaced_by IS NULL"
+            " ORDER BY COALESCE(a.published_utc, a.loaded_at) DESC, a.id DESC, f.position"
+            " LIMIT ?",
             [*names, *names, limit],
+        )
+        return [FactRow(*row) for row in rows]
+
+    async def claimed_in(self, names: Sequence[str], article_ids: Sequence[int]) -> list[FactRow]:
+        """The facts of these articles credited to `names` or quoting them, in no order."""
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(names))
+        # The unary + keeps SQLite off the claimant and speaker indexes: the articles are few,
+        # the facts of a frequent claimant are not.
+        rows = await self.rows(
+            f"SELECT {FACT_COLUMNS} FROM facts f JOIN sections s ON s.id = f.section_id"
+            f" WHERE f.article_id IN ({','.join('?' * len(article_ids))})"
+            f" AND (+f.claimant IN ({marks}) OR +f.speaker IN ({marks}))",
+            [*article_ids, *names, *names],
         )
         return [FactRow(*row) for row in rows]
 
     async def article_facts(self, article_id: int) -> list[FactRow]:
         rows = await self.rows(
-            "SELECT f.id, f.article_id, f.position, f.text, s.label, s.kind, f.speaker, f.terms,"
-            " f.claim"
-            " FROM facts f JOIN sections s ON s.id = f.section_id"
+            f"SELECT {FACT_COLUMNS} FROM facts f JOIN sections s ON s.id = f.section_id"
             " WHERE f.article_id = ? ORDER BY f.position",
             (article_id,),
         )
@@ -220,6 +251,12 @@ class Reads:
         return articles
 
 
+# A claimant's newest articles are read this many at a time, at most (ids in one IN (...) list),
+# and at least, at first.
+WALK_CHUNK = 500
+WALK_FIRST = 50
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """What the store knew at one commit, and a view of the database pinned there: a reader
@@ -237,6 +274,34 @@ class Snapshot:
 
     def article(self, article_id: int) -> ArticleRow | None:
         return self.by_id.get(article_id)
+
+    async def claimed_by(self, names: Sequence[str], limit: int) -> list[FactRow]:
+        """The facts credited to `names` or quoting them, newest article first (the order of
+        `articles`), at most `limit`.
+
+        Someone who claims a little has every claim read and sorted. Someone who claims a lot
+        (a president in a third of 100,000 articles: 40,000 facts, 40 ms to sort) is found by
+        reading the newest articles' facts until `limit` are found, in fewer facts than sorting
+        would read; what comes back is the same.
+        """
+        claims = await self.read.claim_count(names)
+        if not claims or not self.articles:
+            return []
+        facts_per_article = self.index.fact_count / len(self.articles)
+        # Claims are spread over the articles about evenly, so finding `limit` reads this many.
+        articles_to_walk = limit * len(self.articles) / claims
+        if articles_to_walk * facts_per_article >= claims:
+            return await self.read.claimed_by(names, limit)
+        found: list[FactRow] = []
+        start, size = 0, max(WALK_FIRST, min(WALK_CHUNK, int(2 * articles_to_walk)))
+        while len(found) < limit and start < len(self.articles):
+            chunk = self.articles[start : start + size]
+            rank = {article.id: n for n, article in enumerate(chunk)}
+            rows = await self.read.claimed_in(names, list(rank))
+            found += sorted(rows, key=lambda row: (rank[row.article_id], row.position))
+            start += size
+            size = min(size * 2, WALK_CHUNK)
+        return found[:limit]
 
     @property
     def topics(self) -> tuple[str, ...]:
