@@ -5,7 +5,7 @@ Nothing above this room imports sqlite3: its errors leave it as StoreError, in o
 from bot.store.errors import StoreBusy, StoreError
 from bot.store.feeds import Announcement, EntryRow, FeedExists, FeedRow, SeenEntry
 from bot.store.parsing import DEFAULT_MAX_BYTES, Document, FolderUnavailable, Origin
-from bot.store.reads import Reads, Snapshot
+from bot.store.reads import Reads
 from bot.store.reports import (
     LOCAL,
     FileReport,
@@ -26,6 +26,7 @@ from bot.store.rows import (
     SourceRow,
 )
 from bot.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from bot.store.snapshot import Snapshot
 from bot.store.store import Store
 
 __all__ = [

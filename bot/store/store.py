@@ -33,7 +33,7 @@ from bot.store.errors import StoreError
 from bot.store.feeds import FeedRecords
 from bot.store.loader import Load
 from bot.store.parsing import DEFAULT_MAX_BYTES, Document
-from bot.store.reads import Reads, Snapshot, read_snapshot
+from bot.store.reads import Reads
 from bot.store.reports import (
     LOCAL,
     LoadInProgress,
@@ -43,6 +43,7 @@ from bot.store.reports import (
     StaleRead,
     audit_row,
 )
+from bot.store.snapshot import Snapshot, read_snapshot
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.store.reads
+import bot.store.snapshot
 from bot.store import Snapshot, Store
 from bot.store.rows import FactRow
 from tests.conftest import SEED, SEED_TITLE
@@ -49,8 +49,8 @@ async def test_a_frequent_claimants_facts_come_newest_first_and_none_is_skipped(
     archive: Store, tmp_path: Path, limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A few articles a read, so that forty articles are read in several.
-    monkeypatch.setattr(bot.store.reads, "WALK_FIRST", 2)
-    monkeypatch.setattr(bot.store.reads, "WALK_CHUNK", 5)
+    monkeypatch.setattr(bot.store.snapshot, "WALK_FIRST", 2)
+    monkeypatch.setattr(bot.store.snapshot, "WALK_CHUNK", 5)
     try:
         await archive.load_folder(tmp_path / "archive")
         with archive.reading() as snapshot:

@@ -10,7 +10,7 @@ import pytest
 
 import bot.store
 import bot.store.parsing
-import bot.store.reads
+import bot.store.snapshot
 from bot.desk import Desk
 from bot.desk.facts import NothingFound, facts
 from bot.store import Document, Store
@@ -133,7 +133,7 @@ def upload(data: bytes) -> Document:
 async def test_after_small_loads_readers_see_the_articles_as_a_fresh_start_reads_them(
     store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.store.reads, "REREAD_SHARE", 1.0)  # this store is small
+    monkeypatch.setattr(bot.store.snapshot, "REREAD_SHARE", 1.0)  # this store is small
     seed = (seeds / SEED_NAME).read_bytes()
     # A new article, then its update, then a copy of the seed (the same headline and time:
     # it replaces the older copy), then the copy's removal (the seed is back).
