@@ -74,19 +74,30 @@ class SearchIndex:
         for fact_id, terms in facts:
             tokens = terms.split()
             norm = K1 * (1 - B + B * len(tokens) / average)
-            for term, tf in Counter(tokens).items():
-                if term not in ids:
-                    ids[term], impacts[term] = array("q"), array("f")
-                ids[term].append(fact_id)
-                impacts[term].append(tf * (K1 + 1) / (tf + norm))
+            # Most facts name each term once, and their terms weigh the same: a Counter and a
+            # weight for each of 150,000 facts' terms were half of the build.
+            counts = dict.fromkeys(tokens, 1)
+            if len(counts) != len(tokens):
+                counts = Counter(tokens)
+            once = (K1 + 1) / (1 + norm)
+            for term, tf in counts.items():
+                term_ids = ids.get(term)
+                if term_ids is None:
+                    term_ids = ids[term] = array("q")
+                    impacts[term] = array("f")
+                term_ids.append(fact_id)
+                impacts[term].append(once if tf == 1 else tf * (K1 + 1) / (tf + norm))
         index = cls(fact_count=len(facts), average_length=average, surface=surface)
         for term, term_ids in ids.items():
             term_impacts = impacts[term]
             index.df[term] = len(term_ids)
+            if len(term_ids) == 1:  # most terms: nothing to order
+                index.postings[term], index.impacts[term] = term_ids, term_impacts
+                continue
             order = sorted(range(len(term_ids)), key=term_impacts.__getitem__, reverse=True)
             order = order[:POSTINGS_KEPT]
-            index.postings[term] = array("q", (term_ids[i] for i in order))
-            index.impacts[term] = array("f", (term_impacts[i] for i in order))
+            index.postings[term] = array("q", map(term_ids.__getitem__, order))
+            index.impacts[term] = array("f", map(term_impacts.__getitem__, order))
         index._index_vocabulary()
         return index
 

@@ -142,3 +142,22 @@ def test_a_lexicon_word_no_fact_uses_is_not_read_as_a_typo() -> None:
 
     assert not query.corrected
     assert search("shipments")[0] == 1
+
+
+def test_a_fact_naming_a_term_twice_weighs_more_than_one_as_long_naming_it_once() -> None:
+    index = build({1: "Shells hit the town.", 2: "Shells, more shells landed."})
+    assert list(index.postings[stem("shells")]) == [2, 1]
+    assert index.impacts[stem("shells")][0] > index.impacts[stem("shells")][1]
+
+
+def test_an_index_built_whole_matches_one_made_by_adding_every_fact() -> None:
+    facts = [(i, " ".join(analyze(t))) for i, t in FACTS.items()]
+    whole = SearchIndex.build(facts, {})
+    added, _ = SearchIndex().updated([], facts, {})
+    assert whole.df == added.df
+    assert {t: list(p) for t, p in whole.postings.items()} == {
+        t: list(p) for t, p in added.postings.items()
+    }
+    assert {t: list(w) for t, w in whole.impacts.items()} == {
+        t: list(w) for t, w in added.impacts.items()
+    }
