@@ -31,7 +31,7 @@ from bot.store.connection import (
 from bot.store.digests import DigestRecords
 from bot.store.errors import StoreError
 from bot.store.feeds import FeedRecords
-from bot.store.loader import Load
+from bot.store.loader import INCREMENTAL_ARTICLES, Load
 from bot.store.parsing import DEFAULT_MAX_BYTES, Document
 from bot.store.reads import Reads
 from bot.store.reports import (
@@ -328,6 +328,29 @@ class Store:
     ) -> LoadReport:
         """One load at a time, tried again when another process wrote meanwhile; the audit row
         of a load that could not be done is written too, when the database takes it."""
+        report = await self._one_load(label, by, wait, attempt)
+        counts = report.counts
+        if sum(counts.get(o, 0) for o in ("added", "updated", "removed")) > INCREMENTAL_ARTICLES:
+            # A big load leaves a long write-ahead log: it is copied into the database file now,
+            # as part of the load, not by the next write (a reload waited a second for it after
+            # 100,000 articles) nor under the readers, who read a long log slowly.
+            await self._settled()
+        return report
+
+    async def _settled(self) -> None:
+        """Wait for the release of replaced views, and the checkpoint and new view after it."""
+        for _ in range(3):  # a view renewed after the checkpoint retires the one before it
+            if not self._tasks:
+                return
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _one_load(
+        self,
+        label: str,
+        by: Requester,
+        wait: bool,
+        attempt: Callable[[], Coroutine[Any, Any, LoadReport]],
+    ) -> LoadReport:
         if not wait and self._load_lock.locked():
             raise LoadInProgress("a load of the articles is already running")
         async with self._load_lock:

@@ -11,6 +11,7 @@ import pytest
 import bot.store
 import bot.store.parsing
 import bot.store.snapshot
+import bot.store.store
 from bot.desk import Desk
 from bot.desk.facts import NothingFound, facts
 from bot.store import Document, Store
@@ -153,3 +154,21 @@ async def test_after_small_loads_readers_see_the_articles_as_a_fresh_start_reads
     assert "copy.txt" in shown_with_copy
     assert SEED_NAME not in shown_with_copy
     assert SEED_NAME in [a.file_name for a in store.snapshot.articles]
+
+
+async def test_a_big_load_returns_with_its_articles_copied_into_the_database_file(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.store.store, "INCREMENTAL_ARTICLES", 2)  # three articles are many
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        await store.load_folder(seeds)
+
+        # The file alone, without its write-ahead log: what the load left for the next write.
+        shutil.copy(store.path, tmp_path / "file_only.sqlite3")
+        check = sqlite3.connect(tmp_path / "file_only.sqlite3")
+        [(count,)] = check.execute("SELECT count(*) FROM articles").fetchall()
+        check.close()
+        assert count == 3
+    finally:
+        await store.close()
