@@ -328,7 +328,24 @@ class Store:
     ) -> LoadReport:
         """One load at a time, tried again when another process wrote meanwhile; the audit row
         of a load that could not be done is written too, when the database takes it."""
-        report = await self._one_load(label, by, wait, attempt)
+        if not wait and self._load_lock.locked():
+            raise LoadInProgress("a load of the articles is already running")
+        async with self._load_lock:
+            started = self.clock()
+            try:
+                if self._stopping:
+                    raise LoadStopped("the bot is shutting down")
+                for _ in range(LOAD_ATTEMPTS - 1):
+                    with contextlib.suppress(StaleRead):
+                        report = await attempt()
+                        break
+                else:
+                    report = await attempt()
+            except (StoreError, LoadStopped) as error:
+                stopped = LoadReport(label, (), started, 0.0, refused=str(error))
+                with contextlib.suppress(StoreError):
+                    await self.db.execute_write(*audit_row(stopped, by, failed=True))
+                raise
         counts = report.counts
         if sum(counts.get(o, 0) for o in ("added", "updated", "removed")) > INCREMENTAL_ARTICLES:
             # A big load leaves a long write-ahead log: it is copied into the database file now,
@@ -343,30 +360,6 @@ class Store:
             if not self._tasks:
                 return
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def _one_load(
-        self,
-        label: str,
-        by: Requester,
-        wait: bool,
-        attempt: Callable[[], Coroutine[Any, Any, LoadReport]],
-    ) -> LoadReport:
-        if not wait and self._load_lock.locked():
-            raise LoadInProgress("a load of the articles is already running")
-        async with self._load_lock:
-            started = self.clock()
-            try:
-                if self._stopping:
-                    raise LoadStopped("the bot is shutting down")
-                for _ in range(LOAD_ATTEMPTS - 1):
-                    with contextlib.suppress(StaleRead):
-                        return await attempt()
-                return await attempt()
-            except (StoreError, LoadStopped) as error:
-                stopped = LoadReport(label, (), started, 0.0, refused=str(error))
-                with contextlib.suppress(StoreError):
-                    await self.db.execute_write(*audit_row(stopped, by, failed=True))
-                raise
 
     async def _load(
         self,
